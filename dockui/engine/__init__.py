@@ -1,0 +1,1 @@
+"""The only layer that talks to docker-py: plain data out, no Textual in."""
