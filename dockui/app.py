@@ -1,0 +1,107 @@
+"""The dockui application: wires the engine watcher to the main screen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from dockui.engine.models import ContainerInfo, ImageInfo
+from dockui.engine.resolve import EngineTarget, ResolveError, resolve_target
+from dockui.engine.service import Engine
+from dockui.engine.watcher import Watcher
+from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
+from dockui.screens.main import MainScreen
+
+START_HINT = ("start one with `sudo systemctl start docker` (or `make run` in dockui's "
+              "folder), or choose another with --host / --context")
+
+
+class DockuiApp(App):
+    """dockui. Build with :func:`make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "dockui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, project_dir: Path, host: str | None = None, context: str | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.project_dir = project_dir
+        self.host_option = host
+        self.context_option = context
+        self.environ = dict(os.environ if environ is None else environ)
+        self.target: EngineTarget | None = None
+        self.watcher: Watcher | None = None
+        self.engine: Engine | None = None
+        self.main = MainScreen(project_dir)
+
+    @property
+    def target_trust(self) -> str:
+        return self.target.trust if self.target else ""
+
+    def on_mount(self) -> None:
+        self.push_screen(self.main)
+        try:
+            self.target = resolve_target(self.host_option, self.context_option, self.environ)
+        except ResolveError as exc:
+            self.main.post_message(EngineStatus("down", f"no engine: {exc}"))
+            return
+        self.start_watcher(self.target)
+
+    def start_watcher(self, target: EngineTarget) -> None:
+        """Connect to ``target`` (replacing any current engine) and keep the lists live."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.target = target
+        self.watcher = Watcher(target, self)
+        self.run_worker(self.watcher.run, name="engine-watcher", group="engine", thread=True,
+                        exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    # WatcherListener: called from the watcher's threads, so only post messages here. ---------
+
+    def engine_connecting(self, target: EngineTarget, attempt: int) -> None:
+        if attempt == 1:
+            self.main.post_message(EngineStatus("connecting", f"connecting to {target.host}…"))
+
+    def engine_connected(self, engine: Engine) -> None:
+        self.engine = engine
+        self.main.post_message(EngineStatus("connected", "", engine.info))
+
+    def engine_down(self, target: EngineTarget, message: str, retry_in: float) -> None:
+        self.engine = None
+        self.main.post_message(EngineStatus(
+            "down", f"no engine at {target.host} ({target.source}): {message} — {START_HINT}; "
+                    f"retrying every {max(retry_in, 1):.0f} s"))
+
+    def snapshot(self, containers: list[ContainerInfo], images: list[ImageInfo]) -> None:
+        self.main.post_message(Snapshot(containers, images))
+
+    def containers_changed(self, changed: list[ContainerInfo], removed: list[str]) -> None:
+        self.main.post_message(ContainersChanged(changed, removed))
+
+    def images_changed(self, images: list[ImageInfo]) -> None:
+        self.main.post_message(ImagesChanged(images))
+
+    def action_help(self) -> None:
+        from dockui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+
+def make_app(project_dir: str | Path = ".", host: str | None = None,
+             context: str | None = None, environ: Mapping[str, str] | None = None) -> DockuiApp:
+    """The one factory the command line and the tests use."""
+    return DockuiApp(Path(project_dir).resolve(), host=host, context=context, environ=environ)

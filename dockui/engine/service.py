@@ -1,0 +1,317 @@
+"""The engine service: the one place that calls docker-py for lists, events and actions.
+
+Every method blocks, so the UI calls them from thread workers. Every string handed out is
+sanitized, and every failure is an :class:`EngineError` with a message fit for a user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import docker.errors
+import requests.exceptions
+from docker import APIClient
+
+from dockui.engine.models import ContainerInfo, EngineEvent, EngineInfo, ImageInfo, PortInfo
+from dockui.engine.resolve import EngineTarget
+from dockui.engine.sanitize import clean
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a first answer: a hung engine must not hold the app for docker-py's 60."""
+REQUEST_TIMEOUT = 30.0
+
+
+class EngineError(Exception):
+    """A failure worth telling the user about; ``str()`` is the message to show."""
+
+
+class EngineGone(EngineError):
+    """The engine does not answer (stopped, unreachable, or the socket is missing)."""
+
+
+def describe_error(exc: BaseException, host: str = "") -> str:
+    """Turn a docker-py, requests or OS error into one short, safe sentence."""
+    if isinstance(exc, docker.errors.NotFound):
+        return clean(_explanation(exc)) or "it no longer exists"
+    if isinstance(exc, docker.errors.APIError):
+        return clean(_explanation(exc))
+    text = " ".join(str(e) for e in _chain(exc))
+    where = f" at {host}" if host else ""
+    for marker, message in (
+        ("FileNotFoundError", f"no engine socket{where}"),
+        ("No such file or directory", f"no engine socket{where}"),
+        ("PermissionError", f"permission denied on the engine socket{where}: run as root or "
+                            "join the docker group"),
+        ("Permission denied", f"permission denied on the engine socket{where}"),
+        ("Connection refused", f"connection refused{where}"),
+        ("Name or service not known", f"unknown host{where}"),
+        ("timed out", f"no answer{where} (timed out)"),
+        ("CERTIFICATE_VERIFY_FAILED", f"the TLS certificate{where} is not trusted"),
+    ):
+        if marker in text:
+            return message
+    return clean(f"{type(exc).__name__}: {exc}")
+
+
+def _explanation(exc: docker.errors.APIError) -> str:
+    explanation = exc.explanation
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode("utf-8", "replace")
+    return str(explanation or exc)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        stack.extend([e.__cause__, e.__context__, *e.args])
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    return isinstance(exc, requests.exceptions.ConnectionError | ConnectionError) or (
+        isinstance(exc, docker.errors.DockerException)
+        and not isinstance(exc, docker.errors.APIError)
+    )
+
+
+class Engine:
+    """A connected engine. Create with :func:`connect`."""
+
+    def __init__(self, api: APIClient, target: EngineTarget, info: EngineInfo) -> None:
+        self.api = api
+        self.target = target
+        self.info = info
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        # A lost engine surfaces as requests' ConnectionError, not a docker-py error.
+        try:
+            yield
+        except docker.errors.APIError as exc:
+            raise EngineError(describe_error(exc)) from exc
+        except (requests.exceptions.RequestException, OSError,
+                docker.errors.DockerException) as exc:
+            if _is_connection_error(exc) or isinstance(exc, OSError):
+                raise EngineGone(describe_error(exc, self.target.host)) from exc
+            raise EngineError(describe_error(exc, self.target.host)) from exc
+
+    # Lists ---------------------------------------------------------------------------------
+
+    def containers(self) -> list[ContainerInfo]:
+        """Every container, from one request (no per-container inspect)."""
+        with self._errors():
+            return [container_from_summary(s) for s in self.api.containers(all=True)]
+
+    def container(self, container_id: str) -> ContainerInfo | None:
+        """One container's summary, or None when it no longer exists."""
+        with self._errors():
+            rows = self.api.containers(all=True, filters={"id": container_id})
+        for row in rows:
+            if row.get("Id", "").startswith(container_id):
+                return container_from_summary(row)
+        return None
+
+    def images(self) -> list[ImageInfo]:
+        """Every image (dangling ones included), from one request."""
+        with self._errors():
+            return [image_from_summary(s) for s in self.api.images(all=False)]
+
+    def inspect_container(self, container_id: str) -> dict[str, Any]:
+        """The full inspect document (raw; the caller sanitizes what it shows)."""
+        with self._errors():
+            return self.api.inspect_container(container_id)
+
+    # Events --------------------------------------------------------------------------------
+
+    def events(self, since: float | None = None) -> EventStream:
+        """Open the engine's event stream for containers and images."""
+        with self._errors():
+            stream = self.api.events(
+                since=int(since) if since else None,
+                decode=True,
+                filters={"type": ["container", "image"]},
+            )
+        return EventStream(stream, self)
+
+    # Container actions ---------------------------------------------------------------------
+
+    def stop(self, container_id: str, timeout: int = 10) -> None:
+        """Stop, giving the process ``timeout`` seconds before a kill."""
+        with self._errors():
+            self.api.stop(container_id, timeout=timeout)
+
+    def start(self, container_id: str) -> None:
+        with self._errors():
+            self.api.start(container_id)
+
+    def restart(self, container_id: str, timeout: int = 10) -> None:
+        with self._errors():
+            self.api.restart(container_id, timeout=timeout)
+
+    def pause(self, container_id: str) -> None:
+        with self._errors():
+            self.api.pause(container_id)
+
+    def unpause(self, container_id: str) -> None:
+        with self._errors():
+            self.api.unpause(container_id)
+
+    def kill(self, container_id: str) -> None:
+        with self._errors():
+            self.api.kill(container_id)
+
+    def remove_container(self, container_id: str, *, force: bool = False,
+                         volumes: bool = False) -> None:
+        """Remove; ``volumes`` removes its anonymous volumes (named ones are never touched)."""
+        with self._errors():
+            self.api.remove_container(container_id, v=volumes, force=force)
+
+    def remove_image(self, image: str, *, force: bool = False) -> None:
+        with self._errors():
+            self.api.remove_image(image, force=force)
+
+    def tag_image(self, image: str, reference: str) -> None:
+        """Add ``reference`` (``repo[:tag]``) to an image."""
+        repo, tag = split_reference(reference)
+        with self._errors():
+            self.api.tag(image, repo, tag or "latest")
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.api.close()
+
+
+class EventStream:
+    """Engine events as :class:`EngineEvent`; ``close()`` from another thread ends it."""
+
+    def __init__(self, stream: Any, engine: Engine) -> None:
+        self._stream = stream
+        self._engine = engine
+
+    def __iter__(self) -> Iterator[EngineEvent]:
+        with self._engine._errors():
+            for raw in self._stream:
+                event = event_from_raw(raw)
+                if event is not None:
+                    yield event
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._stream.close()
+
+
+def connect(target: EngineTarget, timeout: float = CONNECT_TIMEOUT) -> Engine:
+    """Connect to ``target`` and ask its version, giving up after ``timeout`` seconds.
+
+    Raises:
+        EngineGone: Nothing answered in time, or the connection failed.
+        EngineError: The engine answered with an error.
+    """
+    outcome: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            api = APIClient(base_url=target.host, version=None, timeout=timeout,
+                            tls=target.tls or False, use_ssh_client=target.use_ssh_client)
+            outcome["ok"] = (api, api.version())
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    # docker-py has no connect deadline of its own on ssh, so wait in a side thread.
+    worker = threading.Thread(target=attempt, name="dockui-connect", daemon=True)
+    worker.start()
+    worker.join(timeout + 1.0)
+    if "ok" in outcome:
+        api, version = outcome["ok"]
+        api.timeout = REQUEST_TIMEOUT
+        info = EngineInfo(
+            host=target.host,
+            version=clean(version.get("Version", "?")),
+            api_version=clean(version.get("ApiVersion", "?")),
+            os=clean(f"{version.get('Os', '')}/{version.get('Arch', '')}"),
+            source=target.source,
+        )
+        return Engine(api, target, info)
+    error = outcome.get("error")
+    if error is None:
+        raise EngineGone(f"no answer from {target.host} within {timeout:.0f} s")
+    if isinstance(error, docker.errors.APIError):
+        raise EngineError(describe_error(error))
+    raise EngineGone(describe_error(error, target.host))
+
+
+# Conversions (pure) ------------------------------------------------------------------------
+
+def container_from_summary(row: dict[str, Any]) -> ContainerInfo:
+    """A ``GET /containers/json`` row as a :class:`ContainerInfo`, every string sanitized."""
+    names = row.get("Names") or []
+    name = names[0].lstrip("/") if names else row.get("Id", "")[:12]
+    ports = tuple(
+        PortInfo(
+            private_port=int(p.get("PrivatePort", 0)),
+            proto=clean(p.get("Type", "tcp")),
+            ip=clean(p.get("IP", "")),
+            public_port=int(p["PublicPort"]) if p.get("PublicPort") else None,
+        )
+        for p in row.get("Ports") or []
+    )
+    labels = tuple(sorted((clean(k), clean(v)) for k, v in (row.get("Labels") or {}).items()))
+    return ContainerInfo(
+        id=row.get("Id", ""),
+        name=clean(name),
+        image=clean(row.get("Image", "")),
+        image_id=row.get("ImageID", ""),
+        state=clean(row.get("State", "")),
+        status=clean(row.get("Status", "")),
+        created=float(row.get("Created") or 0),
+        command=clean(row.get("Command", "")),
+        ports=ports,
+        labels=labels,
+    )
+
+
+def image_from_summary(row: dict[str, Any]) -> ImageInfo:
+    """A ``GET /images/json`` row as an :class:`ImageInfo`."""
+    tags = tuple(clean(t) for t in row.get("RepoTags") or () if t != "<none>:<none>")
+    labels = tuple(sorted((clean(k), clean(v)) for k, v in (row.get("Labels") or {}).items()))
+    return ImageInfo(
+        id=row.get("Id", ""),
+        tags=tags,
+        size=int(row.get("Size") or 0),
+        created=float(row.get("Created") or 0),
+        labels=labels,
+    )
+
+
+def event_from_raw(raw: dict[str, Any]) -> EngineEvent | None:
+    """An event-stream record as an :class:`EngineEvent`; None for records without an actor."""
+    actor = raw.get("Actor") or {}
+    object_id = actor.get("ID") or raw.get("id") or ""
+    if not object_id:
+        return None
+    attributes = tuple(sorted(
+        (clean(k), clean(v)) for k, v in (actor.get("Attributes") or {}).items()))
+    time_nano = raw.get("timeNano")
+    return EngineEvent(
+        type=clean(raw.get("Type", "")),
+        action=clean(raw.get("Action") or raw.get("status") or ""),
+        id=object_id,
+        time=time_nano / 1e9 if time_nano else float(raw.get("time") or 0),
+        attributes=attributes,
+    )
+
+
+def split_reference(reference: str) -> tuple[str, str | None]:
+    """``registry:5000/repo:tag`` → (``registry:5000/repo``, ``tag``)."""
+    name, sep, tag = reference.rpartition(":")
+    if sep and "/" not in tag:
+        return name, tag
+    return reference, None

@@ -1,0 +1,44 @@
+"""Messages the engine threads post to the app (attributes go down, messages go up)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from dockui.engine.models import ContainerInfo, EngineInfo, ImageInfo
+
+
+class EngineStatus(Message):
+    """The connection changed: connecting, connected or down."""
+
+    def __init__(self, state: str, text: str, info: EngineInfo | None = None) -> None:
+        super().__init__()
+        self.state = state
+        """``connecting``, ``connected`` or ``down``."""
+        self.text = text
+        self.info = info
+
+
+class Snapshot(Message):
+    """A full listing: replaces everything the lists show."""
+
+    def __init__(self, containers: list[ContainerInfo], images: list[ImageInfo]) -> None:
+        super().__init__()
+        self.containers = containers
+        self.images = images
+
+
+class ContainersChanged(Message):
+    """Some containers changed or went away."""
+
+    def __init__(self, changed: list[ContainerInfo], removed: list[str]) -> None:
+        super().__init__()
+        self.changed = changed
+        self.removed = removed
+
+
+class ImagesChanged(Message):
+    """The image list, fetched again after an image event."""
+
+    def __init__(self, images: list[ImageInfo]) -> None:
+        super().__init__()
+        self.images = images

@@ -1,0 +1,183 @@
+"""The main screen: four panes, a status line and the footer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+from dockui.engine.models import ContainerInfo
+from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
+from dockui.project.scan import scan_project
+from dockui.widgets.containers_table import ContainersTable
+from dockui.widgets.images_table import ImagesTable
+from dockui.widgets.logs_pane import LogsPane
+from dockui.widgets.pane import Pane
+from dockui.widgets.project_pane import ProjectView
+from dockui.widgets.status_line import StatusLine
+
+COMPACT_WIDTH = 100
+COMPACT_HEIGHT = 30
+PANES = ("project", "images", "containers", "logs")
+
+
+class MainScreen(Screen):
+    """Project, Images, Containers and Logs, kept live by the engine's events."""
+
+    BINDINGS = [
+        Binding("1", "focus_pane('project')", "Project", show=False),
+        Binding("2", "focus_pane('images')", "Images", show=False),
+        Binding("3", "focus_pane('containers')", "Containers", show=False),
+        Binding("4", "focus_pane('logs')", "Logs", show=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+    ]
+
+    def __init__(self, project_dir: Path) -> None:
+        super().__init__()
+        self.project_dir = project_dir
+        self.active = "containers"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="tabs")
+        with Container(id="panes"):
+            yield Pane(ProjectView(self.project_dir, id="project"), 1, "Project",
+                       id="project-pane")
+            yield Pane(ImagesTable(id="images"), 2, "Images", id="images-pane")
+            yield Pane(ContainersTable(id="containers"), 3, "Containers",
+                       id="containers-pane")
+            yield Pane(LogsPane(id="logs"), 4, "Logs", id="logs-pane")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#containers").focus()
+        self.scan_project()
+
+    # Layout ----------------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        compact = event.size.width < COMPACT_WIDTH or event.size.height < COMPACT_HEIGHT
+        self.set_class(compact, "-compact")
+        self._show_active()
+
+    def on_descendant_focus(self, event) -> None:
+        pane = next((a for a in event.widget.ancestors_with_self if isinstance(a, Pane)), None)
+        if pane is not None and pane.id:
+            self.active = pane.id.removesuffix("-pane")
+            self._show_active()
+
+    def _show_active(self) -> None:
+        for name in PANES:
+            self.query_one(f"#{name}-pane").set_class(name == self.active, "-active")
+        tabs = Text()
+        for number, name in enumerate(PANES, 1):
+            style = "bold reverse" if name == self.active else "dim"
+            tabs.append(f" {number} {name.title()} ", style=style)
+            tabs.append(" ")
+        self.query_one("#tabs", Static).update(tabs)
+
+    def action_focus_pane(self, name: str) -> None:
+        self.active = name
+        self._show_active()
+        self.query_one(f"#{name}-pane", Pane).body.focus()
+
+    def action_filter(self) -> None:
+        pane = self.query_one(f"#{self.active}-pane", Pane)
+        if self.active == "logs":
+            pane.open_filter("search the logs…  (enter: back, escape: clear)")
+        elif self.active in ("images", "containers"):
+            pane.open_filter()
+
+    @on(Input.Changed)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        pane = next((a for a in event.input.ancestors if isinstance(a, Pane)), None)
+        if pane is None:
+            return
+        body = pane.body
+        if isinstance(body, ContainersTable | ImagesTable):
+            body.set_filter(event.value)
+        elif isinstance(body, LogsPane):
+            body.search(event.value)
+
+    @on(Input.Submitted)
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        pane = next((a for a in event.input.ancestors if isinstance(a, Pane)), None)
+        if pane is not None and isinstance(pane.body, ContainersTable | ImagesTable):
+            pane.body.move_cursor(row=0, animate=False)
+
+    # Engine updates --------------------------------------------------------------------------
+
+    @property
+    def containers(self) -> ContainersTable:
+        return self.query_one("#containers", ContainersTable)
+
+    @property
+    def images(self) -> ImagesTable:
+        return self.query_one("#images", ImagesTable)
+
+    def on_engine_status(self, message: EngineStatus) -> None:
+        status = self.query_one(StatusLine)
+        trust = getattr(self.app, "target_trust", "")
+        status.set_engine(message.state, message.text, message.info, trust)
+
+    def on_snapshot(self, message: Snapshot) -> None:
+        self.containers.replace_all({c.id: c for c in message.containers})
+        self._set_images(message.images)
+        self._after_change()
+
+    def on_containers_changed(self, message: ContainersChanged) -> None:
+        self.containers.apply_changes(message.changed, message.removed)
+        self._after_change()
+        self.query_one(LogsPane).containers_changed(message.changed, message.removed)
+
+    def on_images_changed(self, message: ImagesChanged) -> None:
+        self._set_images(message.images)
+
+    def _set_images(self, images) -> None:
+        usage: dict[str, int] = {}
+        for c in self.containers.items.values():
+            usage[c.image_id] = usage.get(c.image_id, 0) + 1
+        self.images.usage = usage
+        self.images.replace_all({i.id: i for i in images})
+        self.query_one(ProjectView).show_project(images=images)
+
+    def _after_change(self) -> None:
+        running, total = self.containers.counts
+        self.query_one(StatusLine).set_counts(
+            f"{running} running / {total} containers · {len(self.images.items)} images")
+        self.query_one("#containers-pane", Pane).set_subtitle(f"{running}/{total}")
+        self.query_one("#images-pane", Pane).set_subtitle(str(len(self.images.items)))
+
+    # Selection → logs ------------------------------------------------------------------------
+
+    @on(ContainersTable.RowHighlighted, "#containers")
+    def _container_highlighted(self) -> None:
+        selected = self.containers.selected
+        if selected is not None:
+            self.query_one(LogsPane).show_container(selected)
+
+    @on(ContainersTable.ShowLogs)
+    def _show_logs(self, event: ContainersTable.ShowLogs) -> None:
+        self.query_one(LogsPane).show_container(event.container)
+        self.action_focus_pane("logs")
+
+    # Project ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="project", exit_on_error=False)
+    def scan_project(self) -> None:
+        info = scan_project(self.project_dir)
+        self.app.call_from_thread(self.query_one(ProjectView).show_project, info)
+
+    def selected_container(self) -> ContainerInfo | None:
+        return self.containers.selected
+
+    def pane_body(self, name: str) -> Widget:
+        return self.query_one(f"#{name}-pane", Pane).body
