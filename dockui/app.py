@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from dockui.command_log import CommandLog
 from dockui.engine.models import ContainerInfo, ImageInfo
 from dockui.engine.resolve import EngineTarget, ResolveError, resolve_target
 from dockui.engine.service import Engine
@@ -42,6 +43,8 @@ class DockuiApp(App):
         self.target: EngineTarget | None = None
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
+        self.command_log = CommandLog()
+        """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
 
     @property

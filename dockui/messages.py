@@ -42,3 +42,26 @@ class ImagesChanged(Message):
     def __init__(self, images: list[ImageInfo]) -> None:
         super().__init__()
         self.images = images
+
+
+class BuildProgress(Message):
+    """A batch of build output records."""
+
+    def __init__(self, records: list) -> None:
+        super().__init__()
+        self.records = records
+
+
+class BuildEnded(Message):
+    """A build finished, failed or was cancelled."""
+
+    def __init__(self, ok: bool, spec, image_id: str = "", failure=None, message: str = "",
+                 cancelled: bool = False) -> None:
+        super().__init__()
+        self.ok = ok
+        self.spec = spec
+        self.image_id = image_id
+        self.failure = failure
+        self.message = message
+        self.cancelled = cancelled
+        self.elapsed = 0.0

@@ -124,6 +124,13 @@ class Engine:
         with self._errors():
             return [image_from_summary(s) for s in self.api.images(all=False)]
 
+    def image_history(self, image_id: str) -> list[tuple[str, int, float]]:
+        """The image's layers, newest first: (created by, size, created)."""
+        with self._errors():
+            rows = self.api.history(image_id)
+        return [(clean(r.get("CreatedBy", "")), int(r.get("Size") or 0),
+                 float(r.get("Created") or 0)) for r in rows]
+
     def inspect_container(self, container_id: str) -> dict[str, Any]:
         """The full inspect document (raw; the caller sanitizes what it shows)."""
         with self._errors():

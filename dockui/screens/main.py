@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -16,7 +17,12 @@ from textual.widgets import Footer, Input, Static
 
 from dockui.engine.models import ContainerInfo
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
-from dockui.project.scan import scan_project
+from dockui.screens.command_log_screen import CommandLogScreen
+from dockui.screens.container_actions import ContainerActions
+from dockui.screens.engine_actions import EngineActions
+from dockui.screens.image_actions import ImageActions
+from dockui.screens.project_actions import ProjectActions
+from dockui.screens.save_dialog import SaveDialog
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.images_table import ImagesTable
 from dockui.widgets.logs_pane import LogsPane
@@ -29,7 +35,7 @@ COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
 
 
-class MainScreen(Screen):
+class MainScreen(ProjectActions, ImageActions, ContainerActions, EngineActions, Screen):
     """Project, Images, Containers and Logs, kept live by the engine's events."""
 
     BINDINGS = [
@@ -38,6 +44,7 @@ class MainScreen(Screen):
         Binding("3", "focus_pane('containers')", "Containers", show=False),
         Binding("4", "focus_pane('logs')", "Logs", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("L", "command_log", "Command log"),
     ]
 
     def __init__(self, project_dir: Path) -> None:
@@ -120,6 +127,10 @@ class MainScreen(Screen):
         return self.query_one("#containers", ContainersTable)
 
     @property
+    def logs_pane(self) -> LogsPane:
+        return self.query_one(LogsPane)
+
+    @property
     def images(self) -> ImagesTable:
         return self.query_one("#images", ImagesTable)
 
@@ -161,20 +172,40 @@ class MainScreen(Screen):
     @on(ContainersTable.RowHighlighted, "#containers")
     def _container_highlighted(self) -> None:
         selected = self.containers.selected
-        if selected is not None:
-            self.query_one(LogsPane).show_container(selected)
+        pane = self.logs_pane
+        # Only the user's own moves switch the logs; an event reshuffling the list must not
+        # replace what the pane shows (a finished build's output, say).
+        if selected is not None and (self.containers.has_focus or
+                                     (pane.container is None and not pane.keep_output)):
+            pane.show_container(selected)
 
     @on(ContainersTable.ShowLogs)
     def _show_logs(self, event: ContainersTable.ShowLogs) -> None:
         self.query_one(LogsPane).show_container(event.container)
         self.action_focus_pane("logs")
 
-    # Project ---------------------------------------------------------------------------------
+    # Logs ------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="project", exit_on_error=False)
-    def scan_project(self) -> None:
-        info = scan_project(self.project_dir)
-        self.app.call_from_thread(self.query_one(ProjectView).show_project, info)
+    def save_logs(self) -> None:
+        pane = self.logs_pane
+        name = pane.container.name if pane.container else (
+            "build" if pane.building else "logs")
+        default = Path.cwd() / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.log"
+
+        def write(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                count = pane.view.save(path)
+            except OSError as exc:
+                self.notify(str(exc), title="Not saved", severity="error")
+                return
+            self.notify(f"Saved {count} lines to {path}", title="Logs")
+
+        self.app.push_screen(SaveDialog("Save the logs shown", default), write)
+
+    def action_command_log(self) -> None:
+        self.app.push_screen(CommandLogScreen(self.app.command_log))
 
     def selected_container(self) -> ContainerInfo | None:
         return self.containers.selected

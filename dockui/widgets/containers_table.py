@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 
@@ -29,6 +28,15 @@ class ContainersTable(ResourceTable):
 
     BINDINGS = [
         Binding("enter,l", "show_logs", "Logs"),
+        Binding("e", "lifecycle('exec')", "Exec shell"),
+        Binding("s", "lifecycle('stop')", "Stop"),
+        Binding("S", "lifecycle('start')", "Start"),
+        Binding("r", "lifecycle('restart')", "Restart"),
+        Binding("p", "lifecycle('pause')", "Pause/unpause"),
+        Binding("k", "lifecycle('kill')", "Kill"),
+        Binding("d", "lifecycle('remove')", "Remove"),
+        Binding("i", "lifecycle('inspect')", "Inspect"),
+        Binding("space", "toggle_mark", "Mark"),
         Binding("a", "toggle_all", "Show/hide stopped"),
     ]
     COLUMNS = (
@@ -40,6 +48,14 @@ class ContainersTable(ResourceTable):
         ("project", "Project"),
     )
 
+    class Lifecycle(Message):
+        """The user asked for an action on some containers."""
+
+        def __init__(self, op: str, containers: list[ContainerInfo]) -> None:
+            super().__init__()
+            self.op = op
+            self.containers = containers
+
     class ShowLogs(Message):
         """The user asked for a container's logs."""
 
@@ -50,6 +66,8 @@ class ContainersTable(ResourceTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.show_all = True
+        self.marked: set[str] = set()
+        """Ids of containers marked with space: stop, start and remove act on all of them."""
 
     def apply_changes(self, changed: Iterable[ContainerInfo], removed: Iterable[str]) -> None:
         """Apply an event batch: upsert ``changed``, drop ``removed`` (ids)."""
@@ -57,7 +75,9 @@ class ContainersTable(ResourceTable):
             self.items[info.id] = info
         for container_id in removed:
             self.items.pop(container_id, None)
+            self.marked.discard(container_id)
         self.refresh_rows()
+        self.refresh_bindings()
 
     def rows_for(self, items: Iterable[ContainerInfo]) -> list[tuple[str, Any]]:
         shown = [c for c in items if self.show_all or c.running]
@@ -66,8 +86,9 @@ class ContainersTable(ResourceTable):
 
     def cells_for(self, key: str, c: ContainerInfo) -> Cells:
         stopped = not c.running
+        mark = "● " if c.id in self.marked else ""
         return (
-            dim_if(c.name, stopped, "bold"),
+            dim_if(mark + c.name, stopped, "bold reverse" if mark else "bold"),
             dim_if(short_image(c.image), stopped),
             dim_if(c.state, False, STATE_STYLES.get(c.state, "")),
             dim_if(c.status, stopped),
@@ -78,11 +99,44 @@ class ContainersTable(ResourceTable):
     def search_text(self, key: str, c: ContainerInfo) -> str:
         return " ".join((c.name, c.image, c.state, c.compose_project, c.id[:12])).lower()
 
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()  # exec, stop… grey out for a stopped container
+
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
         self.refresh_rows()
         shown = "all containers" if self.show_all else "running containers only"
         self.notify(f"Showing {shown}", timeout=2)
+
+    def targets(self, op: str) -> list[ContainerInfo]:
+        """The marked containers for bulk actions, else the one under the cursor."""
+        if op in BULK_OPS and self.marked:
+            return [self.items[i] for i in self.marked if i in self.items]
+        return [self.selected] if self.selected is not None else []
+
+    def action_lifecycle(self, op: str) -> None:
+        targets = self.targets(op)
+        if targets:
+            self.post_message(self.Lifecycle(op, targets))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "lifecycle" or not parameters:
+            return True
+        op = str(parameters[0])
+        targets = self.targets(op)
+        if not targets:
+            return None
+        return True if any(applies(op, c) for c in targets) else None
+
+    def action_toggle_mark(self) -> None:
+        c = self.selected
+        if c is None:
+            return
+        self.marked.symmetric_difference_update({c.id})
+        self.refresh_rows()
+        self.refresh_bindings()
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)
 
     def action_show_logs(self) -> None:
         if self.selected is not None:
@@ -95,5 +149,14 @@ class ContainersTable(ResourceTable):
         return running, len(self.items)
 
 
-def state_text(state: str) -> Text:
-    return Text(state, style=STATE_STYLES.get(state, ""))
+BULK_OPS = ("stop", "start", "remove", "kill", "restart")
+
+
+def applies(op: str, c: ContainerInfo) -> bool:
+    """Whether ``op`` makes sense for a container in its state (greys out the key if not)."""
+    if op in ("exec", "stop", "kill", "pause"):
+        return c.state in ("running", "paused", "restarting") if op == "pause" else \
+            c.state in ("running", "restarting")
+    if op == "start":
+        return c.state in ("created", "exited", "dead")
+    return True

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from textual.binding import Binding
+
 from dockui.engine.format import format_age, format_size
 from dockui.engine.models import ImageInfo
 from dockui.widgets.resource_table import Cells, ResourceTable, dim_if
@@ -14,6 +16,15 @@ DANGLING = "<none>:<none>"
 
 class ImagesTable(ResourceTable):
     """Images, newest first."""
+
+    BINDINGS = [
+        Binding("r", "screen.run_image", "Run"),
+        Binding("b", "screen.build", "Build"),
+        Binding("t", "screen.tag_image", "Tag"),
+        Binding("P", "screen.push_image", "Push"),
+        Binding("d", "screen.remove_image", "Remove"),
+        Binding("enter", "screen.image_details", "Details"),
+    ]
 
     COLUMNS = (
         ("tag", "Repository:Tag"),
@@ -27,6 +38,16 @@ class ImagesTable(ResourceTable):
         super().__init__(**kwargs)
         self.usage: dict[str, int] = {}
         """Image id → how many containers (any state) use it."""
+        self.pending_select: tuple[str, str | None] | None = None
+        """An image to put the cursor on as soon as it is listed (a build's result)."""
+
+    def refresh_rows(self) -> None:
+        super().refresh_rows()
+        if self.pending_select is not None:
+            image_id, tag = self.pending_select
+            if (tag and self.select_key(f"{image_id}|{tag}")) or any(
+                    self.select_key(k) for k in self._shown if k.startswith(image_id + "|")):
+                self.pending_select = None
 
     def rows_for(self, items: Iterable[ImageInfo]) -> list[tuple[str, Any]]:
         rows: list[tuple[str, Any]] = []

@@ -1,41 +1,275 @@
-"""The Logs pane: follows the selected container's logs (interim plain view)."""
+"""The Logs pane: follows the selected container's logs, or shows a build's output."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable
+from typing import Any
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Log
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
 
+from dockui.engine.build import BuildRecord, BuildSpec
+from dockui.engine.logstream import ended_reason, open_log_stream
 from dockui.engine.models import ContainerInfo
+from dockui.engine.service import describe_error
+from dockui.logtext import LineSplitter, LogLine
+from dockui.widgets.log_view import LogView
+
+TAIL = 500
+"""Lines of history shown when a container is selected, before following."""
+MAX_LINES = 20_000
+SWITCH_DELAY = 0.15
+"""Seconds the selection must rest on a container before its log stream opens."""
 
 
-class LogsPane(Vertical, can_focus=False):
-    """Shows one container's logs, switching when the selection changes."""
+def note(text: str, style: str = "stderr") -> LogLine:
+    """A line dockui itself writes into the log (markers, build results)."""
+    return LogLine(text, style)  # type: ignore[arg-type]
 
-    DEFAULT_CSS = "LogsPane { height: 1fr; }"
 
-    def __init__(self, **kwargs) -> None:
+class LogsPane(Vertical):
+    """A :class:`LogView` fed by one follow stream (or a build) at a time."""
+
+    DEFAULT_CSS = """
+    LogsPane { height: 1fr; }
+    LogsPane > #log-header { height: 1; padding: 0 1; }
+    LogsPane > #log-header > #log-title { width: 1fr; height: 1; }
+    LogsPane > #log-header > ProgressBar { width: 40; height: 1; display: none; }
+    LogsPane.-building > #log-header > ProgressBar { display: block; }
+    LogsPane > LogView { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel_build", "Cancel build", show=False),
+        Binding("ctrl+s", "save", "Save to file"),
+    ]
+
+    class Lines(Message):
+        """New lines are waiting in the pane's queue (posted once per empty→full change)."""
+
+    class Ended(Message):
+        """A follow stream ended; ``reason`` is exited, removed, engine-gone or running."""
+
+        def __init__(self, container_id: str, reason: str, since: str | None) -> None:
+            super().__init__()
+            self.container_id = container_id
+            self.reason = reason
+            self.since = since
+
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.container: ContainerInfo | None = None
+        self.building: BuildSpec | None = None
+        self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
+        self._queue_lock = threading.Lock()
+        self._stream: Any = None
+        self._switch_timer: Any = None
+        self._since: str | None = None
+        self._build_started = 0.0
+        self.keep_output = False
+        """A build's output is on show: only a deliberate selection replaces it."""
 
     def compose(self) -> ComposeResult:
-        yield Log(max_lines=20000, id="log")
+        with Horizontal(id="log-header"):
+            yield Static("select a container to follow its logs", id="log-title")
+            yield ProgressBar(total=1, show_eta=False, id="build-progress")
+        yield LogView(max_lines=MAX_LINES, id="log")
 
-    def focus(self, scroll_visible: bool = True):
-        return self.query_one(Log).focus(scroll_visible)
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
 
-    def show_container(self, container: ContainerInfo) -> None:
-        if self.container is not None and self.container.id == container.id:
+    def focus(self, scroll_visible: bool = True) -> Any:
+        return self.view.focus(scroll_visible)
+
+    def set_title(self, text: str | Text) -> None:
+        self.query_one("#log-title", Static).update(text)
+
+    # Following a container ---------------------------------------------------------------------
+
+    def show_container(self, container: ContainerInfo, *, now: bool = False) -> None:
+        """Follow ``container`` (after a short rest of the selection, unless ``now``)."""
+        if self.building is not None:
+            return  # a build's output stays until the build ends
+        if self.container is not None and self.container.id == container.id and \
+                self._stream is not None:
             return
+        if self._switch_timer is not None:
+            self._switch_timer.stop()
+        if now:
+            self._switch(container)
+        else:
+            self._switch_timer = self.set_timer(SWITCH_DELAY, lambda: self._switch(container))
+
+    def _switch(self, container: ContainerInfo, since: str | None = None) -> None:
+        self._close_stream()
+        self.keep_output = False
         self.container = container
-        log = self.query_one(Log)
-        log.clear()
-        log.write_line(f"logs of {container.name}")
+        if since is None:
+            self.view.reset()
+            with self._queue_lock:
+                self._queue.clear()
+        self._since = since
+        self.set_title(Text.assemble(("following ", "dim"), (container.name, "bold"),
+                                     (f"  {container.image}", "dim")))
+        engine = getattr(self.app, "engine", None)
+        if engine is None:
+            self.view.append([note("— not connected to an engine —")])
+            return
+        self._follow(engine, container, since)
+
+    @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
+    def _follow(self, engine: Any, container: ContainerInfo, since: str | None) -> None:
+        worker = get_current_worker()
+        splitter = LineSplitter()
+        last_ts = since
+        try:
+            tail = TAIL if since is None else "all"  # on resume, `since` bounds it
+            stream = open_log_stream(engine.api, container.id, tail=tail, since=since)
+        except Exception as exc:
+            self._push([note(f"— cannot read the logs: {describe_error(exc)} —")])
+            return
+        self._stream = stream
+        for batch in stream:
+            if worker.is_cancelled:
+                break
+            lines = splitter.feed_chunks(batch)
+            if lines:
+                last_ts = lines[-1].timestamp or last_ts
+                self._push(lines)
+        self._push(splitter.flush())
+        if worker.is_cancelled or stream.closed:
+            return
+        reason = ended_reason(engine.api, container.id)
+        self.post_message(self.Ended(container.id, reason, last_ts))
+
+    def _push(self, lines: list[LogLine]) -> None:
+        """From the reader thread: queue lines; wake the UI only if it had nothing queued."""
+        if not lines:
+            return
+        with self._queue_lock:
+            was_empty = not self._queue
+            self._queue.extend(lines)
+        if was_empty:
+            self.post_message(self.Lines())
+
+    def on_logs_pane_lines(self, _message: Lines) -> None:
+        with self._queue_lock:
+            lines = list(self._queue)
+            self._queue.clear()
+        self.view.append(lines)
+
+    def on_logs_pane_ended(self, message: Ended) -> None:
+        if self.container is None or message.container_id != self.container.id:
+            return
+        self._stream = None
+        words = {"exited": "container stopped", "removed": "container removed",
+                 "engine-gone": "lost the engine", "running": "stream ended"}
+        self.view.append([note(f"— {words.get(message.reason, message.reason)} —")])
+        self._since = message.since
+        if message.reason == "running":  # the stream broke but the container runs: resume
+            self.set_timer(0.5, lambda: self._switch(self.container, self._since))
 
     def containers_changed(self, changed: Iterable[ContainerInfo], removed: Iterable[str]) -> None:
-        pass
+        """Resume following when the followed container starts again."""
+        current = self.container
+        if current is None or self.building is not None:
+            return
+        for info in changed:
+            if info.id == current.id:
+                self.container = info
+                if info.state == "running" and self._stream is None:
+                    self._switch(info, self._since or time.strftime(
+                        "%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime()))
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+        self.workers.cancel_group(self, "logs")
 
     def search(self, text: str) -> None:
-        pass
+        """Highlight ``text`` in the log (the `/` line of the pane)."""
+        if text:
+            count = self.view.search(text)
+            self.parent.set_subtitle(f"{count} matches")  # type: ignore[union-attr]
+        else:
+            self.view.clear_search()
+            self.parent.set_subtitle("")  # type: ignore[union-attr]
+
+    def action_save(self) -> None:
+        self.screen.save_logs()  # type: ignore[attr-defined]
+
+    # Builds ------------------------------------------------------------------------------
+
+    def start_build(self, spec: BuildSpec) -> None:
+        """Show a build's output from now on."""
+        self._close_stream()
+        self.building = spec
+        self._build_started = time.monotonic()
+        self.container = None
+        self.view.reset()
+        self.add_class("-building")
+        bar = self.query_one(ProgressBar)
+        bar.update(total=1, progress=0)
+        self.set_title(Text.assemble(("building ", "bold yellow"), (", ".join(spec.tags),
+                                                                     "bold"),
+                                     ("  escape cancels", "dim")))
+        self.view.append([note("$ " + spec.to_cli(), "stdout")])
+
+    def build_records(self, records: list[BuildRecord]) -> None:
+        lines = []
+        for record in records:
+            if record.kind == "step":
+                bar = self.query_one(ProgressBar)
+                bar.update(total=record.total, progress=record.step - 1)
+                lines.append(LogLine(record.text, "stdout"))
+            else:
+                lines.append(LogLine(record.text, "stdout"))
+        self.view.append(lines)
+        elapsed = time.monotonic() - self._build_started
+        if self.building is not None:
+            self.set_title(Text.assemble(("building ", "bold yellow"),
+                                         (", ".join(self.building.tags), "bold"),
+                                         (f"  {elapsed:.0f} s · escape cancels", "dim")))
+
+    def end_build(self, outcome: Any) -> None:
+        self.keep_output = True
+        self.remove_class("-building")
+        self.building = None
+        if outcome.ok:
+            self.query_one(ProgressBar).update(progress=self.query_one(ProgressBar).total)
+            self.view.append([note(f"✔ built {', '.join(outcome.spec.tags)} in "
+                                   f"{outcome.elapsed:.1f} s", "stdout")])
+            self.set_title(Text.assemble(("built ", "bold green"),
+                                         (", ".join(outcome.spec.tags), "bold")))
+            return
+        failure = outcome.failure
+        lines = [note("")]
+        if failure is not None:
+            lines.append(note(f"✖ {failure.summary()}"))
+            if failure.tail:
+                lines.append(note("  last lines of that step:"))
+                lines += [note("  │ " + line) for line in failure.tail]
+        else:
+            lines.append(note(f"✖ {outcome.message}"))
+        self.view.append(lines)
+        self.set_title(Text.assemble(("build failed ", "bold red"),
+                                     (", ".join(outcome.spec.tags), "bold")))
+
+    def action_cancel_build(self) -> None:
+        if self.building is not None:
+            self.screen.action_cancel_build()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_build":
+            return self.building is not None
+        return True

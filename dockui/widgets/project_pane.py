@@ -6,25 +6,40 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from dockui.engine.format import format_age, format_size
 from dockui.engine.models import ImageInfo
+from dockui.project.findings import Finding
 from dockui.project.scan import ProjectInfo, default_image_name
 
+SEVERITY_MARKS = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
 
-class ProjectView(Static, can_focus=True):
+
+class ProjectView(VerticalScroll, can_focus=True):
     """A summary of the project folder; the pane's keys (build, generate) act on it."""
 
     DEFAULT_CSS = """
-    ProjectView { height: 1fr; padding: 0 1; overflow-y: auto; }
+    ProjectView { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     """
+    BINDINGS = [
+        Binding("b", "screen.build", "Build"),
+        Binding("g", "screen.generate", "Generate Dockerfile"),
+        Binding("R", "screen.rescan", "Re-read folder"),
+    ]
 
     def __init__(self, path: Path, **kwargs) -> None:
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.path = path
         self.info: ProjectInfo | None = None
         self.images: list[ImageInfo] = []
+        self.findings: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(render_project(self.path, None, []), id="project-text")
 
     @property
     def image_name(self) -> str:
@@ -32,17 +47,22 @@ class ProjectView(Static, can_focus=True):
         return default_image_name(self.path)
 
     def show_project(self, info: ProjectInfo | None = None,
-             images: Iterable[ImageInfo] | None = None) -> None:
+                     images: Iterable[ImageInfo] | None = None,
+                     findings: list[Finding] | None = None) -> None:
         """Redraw with new scan results and/or the engine's images."""
         if info is not None:
             self.info = info
+        if findings is not None:
+            self.findings = findings
         if images is not None:
             prefix = self.image_name + ":"
             self.images = [i for i in images if any(t.startswith(prefix) for t in i.tags)]
-        self.update(render_project(self.path, self.info, self.images))
+        text = render_project(self.path, self.info, self.images, self.findings)
+        self.query_one("#project-text", Static).update(text)
 
 
-def render_project(path: Path, info: ProjectInfo | None, images: list[ImageInfo]) -> Text:
+def render_project(path: Path, info: ProjectInfo | None, images: list[ImageInfo],
+                   findings: list[Finding] = ()) -> Text:  # type: ignore[assignment]
     """The pane's text: pure, so that it is easy to test."""
     text = Text()
     text.append(path.name or str(path), style="bold")
@@ -77,4 +97,16 @@ def render_project(path: Path, info: ProjectInfo | None, images: list[ImageInfo]
             text.append(f"  {tags}", style="cyan")
             text.append(f"  {format_size(image.size)}  {format_age(image.created)}\n",
                         style="dim")
+    if findings:
+        text.append(f"\nFindings ({len(findings)})\n", style="bold")
+        for finding in findings:
+            mark, style = SEVERITY_MARKS.get(finding.severity, ("·", ""))
+            where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+            text.append(f"{mark} ", style=style)
+            text.append(finding.title, style="bold" if finding.severity == "error" else "")
+            text.append(f"  {where}\n", style="dim")
+            text.append(f"  why: {finding.why}\n", style="dim")
+            text.append(f"  fix: {finding.fix}\n", style="green")
+    elif info.dockerfiles:
+        text.append("\n✔ no findings in the Dockerfile and folder\n", style="green")
     return text
