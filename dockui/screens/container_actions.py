@@ -6,7 +6,6 @@ import json
 
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import on
 
 from dockui.engine.models import ContainerInfo
 from dockui.engine.sanitize import clean
@@ -20,8 +19,8 @@ SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "A
 class ContainerActions:
     """Mixed into the main screen."""
 
-    @on(ContainersTable.Lifecycle)
-    def _lifecycle(self, event: ContainersTable.Lifecycle) -> None:
+    # A plain method name, not @on: Textual collects @on handlers only from widget classes.
+    def on_containers_table_lifecycle(self, event: ContainersTable.Lifecycle) -> None:
         targets = [c for c in event.containers if applies(event.op, c)]
         if not targets:
             return

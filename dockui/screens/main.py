@@ -20,8 +20,10 @@ from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snap
 from dockui.screens.command_log_screen import CommandLogScreen
 from dockui.screens.container_actions import ContainerActions
 from dockui.screens.engine_actions import EngineActions
+from dockui.screens.exec_actions import ExecActions
 from dockui.screens.image_actions import ImageActions
 from dockui.screens.project_actions import ProjectActions
+from dockui.screens.run_actions import RunActions
 from dockui.screens.save_dialog import SaveDialog
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.images_table import ImagesTable
@@ -35,7 +37,8 @@ COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
 
 
-class MainScreen(ProjectActions, ImageActions, ContainerActions, EngineActions, Screen):
+class MainScreen(ProjectActions, ImageActions, RunActions, ContainerActions, ExecActions,
+                 EngineActions, Screen):
     """Project, Images, Containers and Logs, kept live by the engine's events."""
 
     BINDINGS = [
