@@ -65,3 +65,23 @@ class BuildEnded(Message):
         self.message = message
         self.cancelled = cancelled
         self.elapsed = 0.0
+
+
+class JobProgress(Message):
+    """Lines and progress of a long job shown in the Logs pane (a push)."""
+
+    def __init__(self, lines: list[str], done: int, total: int) -> None:
+        super().__init__()
+        self.lines = lines
+        self.done = done
+        self.total = total
+
+
+class JobEnded(Message):
+    """A long job ended; ``login_for`` is (registry, reference) when a login is needed."""
+
+    def __init__(self, ok: bool, text: str, login_for: tuple[str, str] | None = None) -> None:
+        super().__init__()
+        self.ok = ok
+        self.text = text
+        self.login_for = login_for

@@ -23,6 +23,7 @@ from dockui.screens.engine_actions import EngineActions
 from dockui.screens.exec_actions import ExecActions
 from dockui.screens.image_actions import ImageActions
 from dockui.screens.project_actions import ProjectActions
+from dockui.screens.push_actions import PushActions
 from dockui.screens.run_actions import RunActions
 from dockui.screens.save_dialog import SaveDialog
 from dockui.widgets.containers_table import ContainersTable
@@ -37,8 +38,8 @@ COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
 
 
-class MainScreen(ProjectActions, ImageActions, RunActions, ContainerActions, ExecActions,
-                 EngineActions, Screen):
+class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, ContainerActions,
+                 ExecActions, EngineActions, Screen):
     """Project, Images, Containers and Logs, kept live by the engine's events."""
 
     BINDINGS = [

@@ -208,6 +208,31 @@ class LogsPane(Vertical):
     def action_save(self) -> None:
         self.screen.save_logs()  # type: ignore[attr-defined]
 
+    # Jobs (push) --------------------------------------------------------------------------
+
+    def start_job(self, title: str, first_line: str) -> None:
+        """Show a long job's output (a push) with a progress bar."""
+        self._close_stream()
+        self.container = None
+        self.keep_output = True
+        self.view.reset()
+        self.add_class("-building")
+        self.query_one(ProgressBar).update(total=None, progress=0)
+        self.set_title(Text(title, style="bold yellow"))
+        self.view.append([note(first_line, "stdout")])
+
+    def job_progress(self, lines: list[str], done: int, total: int) -> None:
+        if lines:
+            self.view.append([LogLine(line, "stdout") for line in lines])
+        if total:
+            self.query_one(ProgressBar).update(total=total, progress=done)
+
+    def end_job(self, ok: bool, text: str) -> None:
+        self.remove_class("-building")
+        mark = "✔" if ok else "✖"
+        self.view.append([note(f"{mark} {text}", "stdout" if ok else "stderr")])
+        self.set_title(Text(text, style="bold green" if ok else "bold red"))
+
     # Builds ------------------------------------------------------------------------------
 
     def start_build(self, spec: BuildSpec) -> None:
