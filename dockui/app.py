@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from dockui.command_log import CommandLog
+from dockui.commands import DockuiCommands
 from dockui.engine.models import ContainerInfo, ImageInfo
 from dockui.engine.resolve import EngineTarget, ResolveError, resolve_target
 from dockui.engine.service import Engine
@@ -31,7 +32,9 @@ class DockuiApp(App):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("H", "switch_host", "Hosts"),
     ]
+    COMMANDS = App.COMMANDS | {DockuiCommands}
 
     def __init__(self, project_dir: Path, host: str | None = None, context: str | None = None,
                  environ: Mapping[str, str] | None = None) -> None:
@@ -97,6 +100,11 @@ class DockuiApp(App):
 
     def images_changed(self, images: list[ImageInfo]) -> None:
         self.main.post_message(ImagesChanged(images))
+
+    def action_switch_host(self) -> None:
+        from dockui.screens.host_switcher import HostSwitcher
+
+        self.push_screen(HostSwitcher(self.target), lambda t: t and self.start_watcher(t))
 
     def action_help(self) -> None:
         from dockui.screens.help import HelpScreen

@@ -124,6 +124,13 @@ class Engine:
         with self._errors():
             return [image_from_summary(s) for s in self.api.images(all=False)]
 
+    def stopped_containers_with_size(self) -> list[tuple[ContainerInfo, int]]:
+        """Containers that are not running, with the size of their writable layer."""
+        with self._errors():
+            rows = self.api.containers(all=True, size=True,
+                                       filters={"status": ["exited", "created", "dead"]})
+        return [(container_from_summary(r), int(r.get("SizeRw") or 0)) for r in rows]
+
     def image_history(self, image_id: str) -> list[tuple[str, int, float]]:
         """The image's layers, newest first: (created by, size, created)."""
         with self._errors():

@@ -23,6 +23,7 @@ from dockui.screens.engine_actions import EngineActions
 from dockui.screens.exec_actions import ExecActions
 from dockui.screens.image_actions import ImageActions
 from dockui.screens.project_actions import ProjectActions
+from dockui.screens.prune_actions import PruneActions
 from dockui.screens.push_actions import PushActions
 from dockui.screens.run_actions import RunActions
 from dockui.screens.save_dialog import SaveDialog
@@ -39,7 +40,7 @@ PANES = ("project", "images", "containers", "logs")
 
 
 class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, ContainerActions,
-                 ExecActions, EngineActions, Screen):
+                 ExecActions, PruneActions, EngineActions, Screen):
     """Project, Images, Containers and Logs, kept live by the engine's events."""
 
     BINDINGS = [
@@ -189,6 +190,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self.action_focus_pane("logs")
 
     # Logs ------------------------------------------------------------------------------------
+
+    def action_save_logs(self) -> None:
+        self.save_logs()
 
     def save_logs(self) -> None:
         pane = self.logs_pane
