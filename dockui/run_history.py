@@ -97,14 +97,14 @@ def _used(entry: Mapping[str, Any]) -> float:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically (a crash leaves the old file), readable by the user only."""
+    """Write atomically (a crash leaves the old file); mkstemp makes it readable by the user
+    only."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".run_history-", suffix=".json", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(data, out, indent=1, sort_keys=True)
             out.write("\n")
-        os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -16,6 +16,8 @@ from tests.support.images import ensure_busybox
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_LABEL = "dockui.test"
+SESSION = uuid.uuid4().hex[:12]
+"""This test run's label value: cleanup never touches another run's containers."""
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +38,7 @@ def docker_client() -> Iterator[docker.DockerClient]:
 
 def _cleanup(client: docker.DockerClient) -> None:
     for container in client.containers.list(all=True, sparse=True,
-                                            filters={"label": TEST_LABEL}):
+                                            filters={"label": f"{TEST_LABEL}={SESSION}"}):
         with contextlib.suppress(docker.errors.NotFound):
             container.remove(force=True, v=True)
 
@@ -61,7 +63,7 @@ def make_container(docker_client, busybox_image):
     def make(command="sleep 3600", *, name=None, start=True, labels=None, **kwargs):
         container = docker_client.containers.create(
             busybox_image, command, name=name or f"dockui-test-{uuid.uuid4().hex[:8]}",
-            labels={TEST_LABEL: "1", **(labels or {})}, **kwargs)
+            labels={TEST_LABEL: SESSION, **(labels or {})}, **kwargs)
         created.append(container)
         if start:
             container.start()

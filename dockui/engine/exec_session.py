@@ -25,9 +25,7 @@ import socket
 import ssl
 import sys
 import tarfile
-import termios
 import time
-import tty
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,6 +35,12 @@ import requests.exceptions
 from docker.utils import decode_json_header
 
 from dockui.engine.sanitize import clean
+
+try:
+    import termios
+    import tty
+except ImportError:  # Windows: the module imports, run_shell says it cannot work there
+    termios = tty = None  # type: ignore[assignment]
 
 TERMINAL_RESET = (
     b"\x1b[0m"  # SGR reset: no colour or attribute bleeds into what comes next
@@ -78,8 +82,9 @@ SYMLINK_HOPS = 8
 # Go's os.FileMode bits, as the engine reports them in an archive stat.
 GO_MODE_DIR = 1 << 31
 GO_MODE_SYMLINK = 1 << 27
-GO_MODE_TYPE = GO_MODE_DIR | GO_MODE_SYMLINK | (1 << 26) | (1 << 25) | (1 << 24) | (1 << 21) \
-    | (1 << 19)
+GO_MODE_SPECIAL = (1 << 26) | (1 << 25) | (1 << 24) | (1 << 21) | (1 << 19)
+"""Device, named pipe, socket, character device, irregular."""
+GO_MODE_TYPE = GO_MODE_DIR | GO_MODE_SYMLINK | GO_MODE_SPECIAL
 
 
 class ExecError(Exception):
@@ -608,6 +613,8 @@ def run_shell(api: Any, container_id: str, cmd: list[str] | None = None, *,
         SessionLost: The connection broke and the exit code is unknown.
         docker.errors.APIError: Any other engine error (e.g. NotFound).
     """
+    if termios is None:
+        raise ExecError("an interactive shell needs a POSIX terminal")
     api = _low_level(api)
     info = _running_container(api, container_id)
     exec_id = _create_exec(api, info, cmd or _pick_shell(api, info))

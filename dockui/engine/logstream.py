@@ -34,12 +34,12 @@ READ_SIZE = 256 * 1024
 """Bytes asked of the socket at a time: whatever has arrived, up to this."""
 PARTIAL_SIZE = 16 * 1024
 """The engine cuts log lines into messages of this many bytes."""
-_MAX_SIZE_LINE = 1024
+_MAX_SIZE_LINE = 1024  # longest chunk-size line of the chunked encoding we accept
 _STREAM_NAMES = {0: STDOUT, 1: STDOUT, 2: STDERR}
-_SYSTEM_ERROR = 3  # the engine's own error, sent as a frame of its own (API >= 1.x "systemerr")
+_SYSTEM_ERROR = 3  # stdcopy's "systemerr": the engine's own error, e.g. a log driver failing
 _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) ")
 _TIMESTAMP_MAX = 36  # "2024-01-02T03:04:05.123456789+01:00 "
-_TTY_MAX_MESSAGE = 4 * 1024 * 1024
+_TTY_MAX_MESSAGE = 4 * 1024 * 1024  # bound on buffering a TTY message with no end in sight
 
 EndReason = Literal["exited", "removed", "engine-gone", "running"]
 

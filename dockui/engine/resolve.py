@@ -3,13 +3,16 @@
 Order: ``--host``, ``--context``, ``DOCKER_HOST``, ``DOCKER_CONTEXT``, the current context of
 the docker config (``$DOCKER_CONFIG/config.json`` or ``~/.docker/config.json``), then the
 local socket.
+
+``ssh://`` engines go through paramiko unless ``DOCKUI_SSH_CLIENT=1`` asks for the system
+``ssh`` client (which reads ``/etc/ssh/ssh_config`` and understands every ssh option).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from docker.context import ContextAPI
@@ -17,6 +20,8 @@ from docker.errors import ContextException, ContextNotFound, TLSParameterError
 from docker.utils import kwargs_from_env
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
+SSH_CLIENT_VARIABLE = "DOCKUI_SSH_CLIENT"
+"""Set to 1 to reach ``ssh://`` engines through the system ssh client instead of paramiko."""
 
 
 class ResolveError(Exception):
@@ -50,6 +55,8 @@ class EngineTarget:
         if self.transport == "tcp+tls":
             verified = bool(getattr(self.tls, "verify", False))
             return "TLS verified" if verified else "TLS, not verified"
+        if self.transport == "ssh":
+            return "ssh, host key verified"  # dockui refuses unknown host keys (remote.py)
         return ""
 
 
@@ -69,6 +76,10 @@ def resolve_target(
         ResolveError: A named context does not exist or cannot be read.
     """
     env = dict(os.environ if environ is None else environ)
+    return _with_ssh_choice(_resolve(host, context, env), env)
+
+
+def _resolve(host: str | None, context: str | None, env: dict[str, str]) -> EngineTarget:
     if host:
         return EngineTarget(host=host, source="--host", tls=_tls_from_env(env))
     if context:
@@ -85,6 +96,43 @@ def resolve_target(
         return EngineTarget(host=current.Host, source=f"context {current.Name}",
                             tls=current.TLSConfig)
     return EngineTarget(host=DEFAULT_HOST, source="default")
+
+
+def target_for_context(name: str, environ: Mapping[str, str] | None = None) -> EngineTarget:
+    """The engine of docker context ``name``, with its TLS material (for the host switcher).
+
+    Raises:
+        ResolveError: No such context, or it cannot be read.
+    """
+    env = dict(os.environ if environ is None else environ)
+    return _with_ssh_choice(_from_context(name, "chosen"), env)
+
+
+def target_for_host(host: str, source: str, environ: Mapping[str, str] | None = None,
+                    use_ssh_client: bool | None = None) -> EngineTarget:
+    """An address the user typed or saved, with the environment's TLS settings (as ``--host``).
+
+    Args:
+        host: The engine URL.
+        source: Where it came from, for the status line.
+        environ: Where ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` are read (default: os.environ).
+        use_ssh_client: Force the ssh transport choice (default: ``DOCKUI_SSH_CLIENT``).
+
+    Raises:
+        ResolveError: TLS is on but its certificates are missing.
+    """
+    env = dict(os.environ if environ is None else environ)
+    target = EngineTarget(host=host, source=source, tls=_tls_from_env(env))
+    if use_ssh_client is not None:
+        return replace(target, use_ssh_client=use_ssh_client and target.transport == "ssh")
+    return _with_ssh_choice(target, env)
+
+
+def _with_ssh_choice(target: EngineTarget, env: Mapping[str, str]) -> EngineTarget:
+    wanted = env.get(SSH_CLIENT_VARIABLE, "").lower() in ("1", "yes", "true")
+    if wanted and target.transport == "ssh":
+        return replace(target, use_ssh_client=True)
+    return target
 
 
 def _from_context(name: str, how: str) -> EngineTarget:

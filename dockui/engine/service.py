@@ -49,11 +49,35 @@ def describe_error(exc: BaseException, host: str = "") -> str:
         ("Connection refused", f"connection refused{where}"),
         ("Name or service not known", f"unknown host{where}"),
         ("timed out", f"no answer{where} (timed out)"),
-        ("CERTIFICATE_VERIFY_FAILED", f"the TLS certificate{where} is not trusted"),
+        *_tls_messages(where),
     ):
         if marker in text:
             return message
     return clean(f"{type(exc).__name__}: {exc}")
+
+
+def _tls_messages(where: str) -> tuple[tuple[str, str], ...]:
+    """OpenSSL's reasons, most specific first, as (marker, sentence) pairs."""
+    ca = "ca.pem of the context or of DOCKER_CERT_PATH"
+    return (
+        ("Hostname mismatch", f"the TLS certificate{where} is not made out for that name "
+                              "(its subjectAltName must list the host dockui connects to)"),
+        ("IP address mismatch", f"the TLS certificate{where} is not made out for that address "
+                                "(its subjectAltName must list the IP dockui connects to)"),
+        ("certificate has expired", f"the TLS certificate{where} has expired"),
+        ("self-signed certificate", f"the TLS certificate{where} is not signed by the CA "
+                                    f"dockui was given ({ca}): check it is the engine's CA"),
+        ("unable to get local issuer", f"the TLS certificate{where} is not signed by the CA "
+                                       f"dockui was given ({ca}): check it is the engine's CA"),
+        ("CERTIFICATE_VERIFY_FAILED", f"the TLS certificate{where} is not trusted"),
+        ("CERTIFICATE_REQUIRED", f"the engine{where} wants a client certificate: give one "
+                                 "(cert.pem and key.pem in DOCKER_CERT_PATH or the context)"),
+        ("ALERT_UNKNOWN_CA", f"the engine{where} refused dockui's client certificate: it is "
+                             "not signed by a CA the engine trusts"),
+        ("ALERT_BAD_CERTIFICATE", f"the engine{where} refused dockui's client certificate"),
+        ("WRONG_VERSION_NUMBER", f"no TLS{where}: that port speaks plain HTTP (use tcp:// "
+                                 "without DOCKER_TLS_VERIFY, or the engine's TLS port)"),
+    )
 
 
 def _explanation(exc: docker.errors.APIError) -> str:
@@ -225,26 +249,39 @@ class EventStream:
 def connect(target: EngineTarget, timeout: float = CONNECT_TIMEOUT) -> Engine:
     """Connect to ``target`` and ask its version, giving up after ``timeout`` seconds.
 
+    An ``ssh://`` target goes through :mod:`dockui.engine.remote`: host keys are checked
+    against known_hosts (an unknown one is refused), and nothing ever prompts.
+
     Raises:
         EngineGone: Nothing answered in time, or the connection failed.
-        EngineError: The engine answered with an error.
+        EngineError: The engine answered with an error, or the ssh login failed.
     """
     outcome: dict[str, Any] = {}
+    lock = threading.Lock()
 
     def attempt() -> None:
         try:
-            api = APIClient(base_url=target.host, version=None, timeout=timeout,
-                            tls=target.tls or False, use_ssh_client=target.use_ssh_client)
-            outcome["ok"] = (api, api.version())
+            api = _api_client(target, timeout)
+            result = (api, api.version())
         except BaseException as exc:  # handed to the caller's thread below
-            outcome["error"] = exc
+            with lock:
+                outcome["error"] = exc
+            return
+        with lock:
+            abandoned = "abandoned" in outcome
+            outcome["ok"] = result
+        if abandoned:  # the caller gave up on us: do not leak the connection
+            api.close()
 
     # docker-py has no connect deadline of its own on ssh, so wait in a side thread.
     worker = threading.Thread(target=attempt, name="dockui-connect", daemon=True)
     worker.start()
     worker.join(timeout + 1.0)
-    if "ok" in outcome:
-        api, version = outcome["ok"]
+    with lock:
+        outcome.setdefault("abandoned", True)
+        result, error = outcome.get("ok"), outcome.get("error")
+    if result is not None:
+        api, version = result
         api.timeout = REQUEST_TIMEOUT
         info = EngineInfo(
             host=target.host,
@@ -254,12 +291,52 @@ def connect(target: EngineTarget, timeout: float = CONNECT_TIMEOUT) -> Engine:
             source=target.source,
         )
         return Engine(api, target, info)
-    error = outcome.get("error")
     if error is None:
         raise EngineGone(f"no answer from {target.host} within {timeout:.0f} s")
+    if isinstance(error, EngineError):
+        raise error
     if isinstance(error, docker.errors.APIError):
-        raise EngineError(describe_error(error))
-    raise EngineGone(describe_error(error, target.host))
+        raise EngineError(_describe_connect_error(error, target))
+    raise EngineGone(_describe_connect_error(error, target))
+
+
+def _api_client(target: EngineTarget, timeout: float) -> APIClient:
+    if target.transport == "ssh":
+        # Imported here: remote builds on this module's EngineError.
+        from dockui.engine.remote import ssh_api_client
+
+        return ssh_api_client(target, timeout)
+    return _EngineClient(base_url=target.host, version=None, timeout=timeout,
+                         tls=target.tls or False, use_ssh_client=target.use_ssh_client)
+
+
+class _EngineClient(APIClient):
+    """docker-py's client, keeping the engine's own TLS trust over the environment's.
+
+    requests lets ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` replace a session's CA file, and
+    even turn verification back on; an engine's CA (context, ``DOCKER_CERT_PATH``) or an
+    unverified ``DOCKER_CERT_PATH`` setup must not be overridden by a system bundle.
+    """
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if self.verify is not True:
+            settings["verify"] = self.verify
+        return settings
+
+
+def _describe_connect_error(error: BaseException, target: EngineTarget) -> str:
+    text = " ".join(str(e) for e in _chain(error))
+    if target.transport == "ssh" and ("RemoteDisconnected" in text or "aborted" in text):
+        from dockui.engine.remote import explain_dial_failure
+
+        return explain_dial_failure(target)
+    # Plain HTTP to a TLS port: dockerd answers 400, a TLS proxy just hangs up.
+    if target.transport == "tcp" and ("HTTP request to an HTTPS server" in text
+                                      or "Connection reset by peer" in text):
+        return (f"{target.host} did not take plain HTTP: if it wants TLS, set "
+                "DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with TLS material")
+    return describe_error(error, target.host)
 
 
 # Conversions (pure) ------------------------------------------------------------------------

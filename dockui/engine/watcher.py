@@ -21,8 +21,14 @@ from dockui.engine.service import Engine, EngineError, connect
 # Events that cannot change what the lists show: skip the fetch they would cost.
 _IGNORED_ACTIONS = ("exec_", "attach", "resize", "top", "archive-path", "extract-to-dir",
                     "copy", "export", "detach")
-# dockerd 20.10 sends `die` before its list says the container stopped; look again soon.
+# dockerd 20.10 sends `die` (and `pause`, `start`...) before its list shows the new state:
+# when the list still shows the state the event says is over, look again soon.
 _RECHECK_AFTER = (0.15, 0.6, 2.0)
+_STALE_STATES = {
+    "die": {"running"}, "kill": {"running"}, "stop": {"running"},
+    "pause": {"running"}, "unpause": {"paused"}, "start": {"created", "exited"},
+    "restart": {"exited"},
+}
 _FULL_REFRESH_OVER = 200
 """Above this many changed containers in one batch, one full list is cheaper."""
 
@@ -42,6 +48,7 @@ class WatcherListener(Protocol):
 class _Recheck:
     container_id: str
     attempt: int
+    stale: frozenset[str]
 
 
 class Watcher:
@@ -152,16 +159,18 @@ class Watcher:
                 continue  # the stream breaks too, and the reconnect refreshes everything
 
     def _apply(self, engine: Engine, batch: list, pending: queue.Queue) -> None:
-        container_ids: dict[str, int] = {}
+        # container id -> (recheck attempt so far, states that would mean "not yet updated")
+        container_ids: dict[str, tuple[int, frozenset[str]]] = {}
         images_dirty = False
         for item in batch:
             if isinstance(item, _Recheck):
-                container_ids[item.container_id] = item.attempt
+                container_ids[item.container_id] = (item.attempt, item.stale)
             elif item.type == "container":
-                if item.action in ("die", "kill"):
-                    container_ids[item.id] = -1  # -1: look again while it still says running
+                stale = _STALE_STATES.get(item.action)
+                if stale:
+                    container_ids[item.id] = (0, frozenset(stale))
                 else:
-                    container_ids.setdefault(item.id, 0)
+                    container_ids.setdefault(item.id, (0, frozenset()))
                 if item.action in ("destroy", "commit"):
                     images_dirty = True  # the image's container count changed
             elif item.type == "image":
@@ -172,23 +181,23 @@ class Watcher:
             return
         changed: list[ContainerInfo] = []
         removed: list[str] = []
-        for container_id, attempt in container_ids.items():
+        for container_id, (attempt, stale) in container_ids.items():
             info = engine.container(container_id)
             if info is None:
                 removed.append(container_id)
                 continue
             changed.append(info)
-            if attempt != 0 and info.state == "running":
-                self._schedule_recheck(pending, container_id, max(attempt, 0))
+            if info.state in stale:
+                self._schedule_recheck(pending, _Recheck(container_id, attempt, stale))
         if changed or removed:
             self.listener.containers_changed(changed, removed)
         if images_dirty:
             self.listener.images_changed(engine.images())
 
-    def _schedule_recheck(self, pending: queue.Queue, container_id: str, attempt: int) -> None:
-        if attempt >= len(_RECHECK_AFTER):
+    def _schedule_recheck(self, pending: queue.Queue, recheck: _Recheck) -> None:
+        if recheck.attempt >= len(_RECHECK_AFTER):
             return
-        timer = threading.Timer(_RECHECK_AFTER[attempt], pending.put,
-                                args=(_Recheck(container_id, attempt + 1),))
+        later = _Recheck(recheck.container_id, recheck.attempt + 1, recheck.stale)
+        timer = threading.Timer(_RECHECK_AFTER[recheck.attempt], pending.put, args=(later,))
         timer.daemon = True
         timer.start()

@@ -45,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical() as box:
             box.border_title = self.title_text
             if self.body:
-                yield Static(self.body)
+                yield Static(self.body, id="body")
             if self.option:
                 yield Checkbox(self.option, id="option")
             with Horizontal(classes="buttons"):

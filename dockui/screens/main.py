@@ -71,6 +71,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     def on_mount(self) -> None:
         self.query_one("#containers").focus()
+
+    def on_unmount(self) -> None:
+        self.action_cancel_build()
         self.scan_project()
 
     # Layout ----------------------------------------------------------------------------------

@@ -48,6 +48,15 @@ def short_timestamp(timestamp: str | None) -> str:
     return timestamp[:TIMESTAMP_WIDTH].replace("T", " ").ljust(TIMESTAMP_WIDTH)
 
 
+def safe_text(plain: str) -> str:
+    """``plain`` with any control character shown, not sent to the terminal.
+
+    Lines from :class:`~dockui.logtext.LineSplitter` are clean already; this guards lines
+    made by hand. ``clean`` maps one character to one, so style spans still line up.
+    """
+    return plain if plain.isprintable() else clean(plain)
+
+
 def source_style(source: str) -> Style:
     """A colour for a container name that stays the same from run to run."""
     return Style(color=_SOURCE_COLOURS[zlib.crc32(source.encode()) % len(_SOURCE_COLOURS)])
@@ -346,7 +355,7 @@ class LogView(ScrollView, can_focus=True):
         """
         base = self._base_style()
         segments = self._decoration_segments(line, base)
-        plain = line.plain
+        plain = safe_text(line.plain)
         pos = 0
         for start, end, style in line.spans:
             if start < pos or not isinstance(style, Style):
@@ -379,7 +388,7 @@ class LogView(ScrollView, can_focus=True):
         text = Text(style=self._base_style(), end="", no_wrap=True)
         for segment in self._decoration_segments(line, Style()):
             text.append(segment.text, segment.style)
-        body = line.text
+        body = Text(safe_text(line.plain), spans=list(line.spans), end="")
         if self._pattern is not None:
             match_style = self._style("logview--match")
             for match in self._pattern.finditer(line.plain):
@@ -546,7 +555,7 @@ class LogView(ScrollView, can_focus=True):
             parts.append(short_timestamp(line.timestamp) + " ")
         if self._prefix_width:
             parts.append(self._prefix(line.source))
-        parts.append(line.plain)
+        parts.append(safe_text(line.plain))
         return "".join(parts)
 
     def _match_new(self, lines: Sequence[LogLine], first_new: int) -> list[int]:

@@ -190,6 +190,10 @@ class LogsPane(Vertical):
                     self._switch(info, self._since or time.strftime(
                         "%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime()))
 
+    def on_unmount(self) -> None:
+        # A follow blocks its thread in a read: close it, or the app cannot exit.
+        self._close_stream()
+
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:

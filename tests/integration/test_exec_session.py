@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import docker
 import docker.errors
@@ -37,6 +38,7 @@ from dockui.engine.exec_session import (
     ContainerPaused,
     NoShellError,
     login_shell,
+    open_stream,
     pick_shell,
     run_shell,
 )
@@ -83,6 +85,7 @@ class PtySession:
         env = {**os.environ, "TERM": "xterm", **(env or {})}
         self.proc = PtyProcess.spawn(argv, cwd=str(ROOT), env=env, dimensions=(24, 80))
         self.output = b""
+        self.ended = False
         self._seen = 0
 
     def send(self, data: bytes) -> None:
@@ -104,9 +107,9 @@ class PtySession:
     def wait(self, timeout: float = 20) -> int:
         """Read to the end of the output and return the exit status."""
         deadline = time.monotonic() + timeout
-        while self._read(deadline - time.monotonic()):
-            pass
-        assert time.monotonic() < deadline, f"the session did not end: {self.output[-800:]!r}"
+        while not self.ended:
+            if not self._read(deadline - time.monotonic()) and not self.ended:
+                pytest.fail(f"the session did not end: {self.output[-800:]!r}")
         return self.proc.wait()
 
     def close(self) -> None:
@@ -114,12 +117,13 @@ class PtySession:
             self.proc.terminate(force=True)
 
     def _read(self, timeout: float) -> bool:
-        """Read what comes within ``timeout``; False at the end of the output or timeout."""
+        """Read what arrives within ``timeout``; False if nothing did (or the output ended)."""
         if timeout <= 0 or not select.select([self.proc.fd], [], [], timeout)[0]:
             return False
         try:
             self.output += self.proc.read(65536)
         except EOFError:
+            self.ended = True
             return False
         return True
 
@@ -214,9 +218,9 @@ def test_shell_computes_follows_resizes_and_returns_exit_code(spawn, shell_conta
 def test_control_keys_signal_the_container_not_the_session(spawn, shell_container):
     session = _module_session(spawn, shell_container.id)
     session.expect(PROMPT)
-    for key, stat in ((b"\x03", ""), (b"\x1c", "")):  # Ctrl-C, Ctrl-\
+    for key in (b"\x03", b"\x1c"):  # Ctrl-C, Ctrl-\ end the sleep in the container, not us
         session.send(b"sleep 100\r")
-        _wait_for_process(shell_container, stat)
+        _wait_for_process(shell_container)
         session.send(key)
         _wait_for_process(shell_container, gone=True)
         assert session.proc.isalive()
@@ -295,20 +299,35 @@ def _ssh_session_checks(session: PtySession) -> None:
 
 
 @pytest.mark.engine
-def test_run_shell_without_a_terminal_runs_the_given_command(api, shell_container):
+def test_run_shell_on_pipes_runs_the_given_command(api, shell_container):
+    """No terminal: input comes from a pipe, output goes to one."""
     stdin_read, stdin_write = os.pipe()
-    os.write(stdin_write, b"read line; echo got-$line; exit 6\n")
-    os.close(stdin_write)  # end of input reaches the shell as Ctrl-D, after the line
-    with tempfile.TemporaryFile() as out:
-        try:
-            code = run_shell(api, shell_container.id, ["/bin/sh"], stdin_fd=stdin_read,
-                             stdout_fd=out.fileno())
-        finally:
-            os.close(stdin_read)
-        out.seek(0)
-        output = out.read()
+    stdout_read, stdout_write = os.pipe()
+    output = bytearray()
+
+    def type_after_prompt() -> None:
+        # Typed ahead of the shell's start, input can be lost in its terminal set-up, as on a
+        # real terminal: type once the prompt shows. The pipe's end is sent as a Ctrl-D.
+        typed = False
+        while data := os.read(stdout_read, 65536):
+            output.extend(data)
+            if not typed and re.search(PROMPT, output):
+                os.write(stdin_write, b"echo got-$((2*3)); exit 6\n")
+                os.close(stdin_write)
+                typed = True
+
+    reader = threading.Thread(target=type_after_prompt, daemon=True)
+    reader.start()
+    try:
+        code = run_shell(api, shell_container.id, ["/bin/sh"], stdin_fd=stdin_read,
+                         stdout_fd=stdout_write)
+    finally:
+        os.close(stdout_write)
+        reader.join(10)
+        os.close(stdin_read)
+        os.close(stdout_read)
     assert code == 6
-    assert b"got-" in output
+    assert b"got-6\r\n" in output
     assert output.endswith(TERMINAL_RESET)
 
 
@@ -393,6 +412,26 @@ def test_login_shell_reads_passwd(user, expected):
     assert login_shell(passwd, user) == expected
 
 
+def test_output_read_along_with_the_upgrade_headers_is_not_lost():
+    """docker-py parses the 101 answer through a buffered reader, which may read past it."""
+    ours, engine = socket.socketpair()
+    engine.sendall(b"HTTP/1.1 101 UPGRADED\r\nUpgrade: tcp\r\n\r\n/ # ")
+    reader = ours.makefile("rb")
+    while reader.readline() != b"\r\n":
+        pass
+    raw = reader.raw  # what exec_start(socket=True) returns for unix:// and tcp://
+    raw._response = SimpleNamespace(raw=SimpleNamespace(_fp=SimpleNamespace(fp=reader)))
+    stream = open_stream(raw)
+    try:
+        assert stream.readahead == b"/ # "
+        engine.sendall(b"echo")
+        assert stream.recv() == b"echo"
+        assert open_stream(raw).readahead == b"", "an empty buffer must not block"
+    finally:
+        stream.close()
+        engine.close()
+
+
 def test_terminal_reset_switches_off_what_a_shell_may_leave_on():
     for sequence in (b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1002l", b"\x1b[?1003l",
                      b"\x1b[?1006l", b"\x1b[?2004l", b"\x1b(B", b"\x1b[0m"):
@@ -466,7 +505,7 @@ def _dial_stdio(channel: paramiko.Channel) -> None:
                 if not data:
                     return
                 channel.sendall(data)
-    except OSError:
+    except (OSError, EOFError):  # paramiko raises EOFError on a closed channel
         return
     finally:
         channel.close()

@@ -299,6 +299,21 @@ async def test_hostile_output_is_neutralised():
             assert not any(ord(ch) < 0x20 for ch in line)
 
 
+async def test_hand_made_lines_are_made_safe_too(tmp_path):
+    app = LogApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.append([LogLine("raw \x1b]0;title\x07 escape"), LogLine("tab\there", "stderr")])
+        await pilot.pause()
+        screen = _segments_text(view)
+        assert "\x1b" not in screen and "\t" not in screen and "␛]0;title␇" in screen
+        view.search("escape")
+        await pilot.pause()
+        assert "\x1b" not in _segments_text(view)
+        view.save(tmp_path / "out.log")
+        assert "\x1b" not in (tmp_path / "out.log").read_text(encoding="utf-8")
+
+
 async def test_wrap_folds_long_lines():
     app = LogApp()
     async with app.run_test(size=SIZE) as pilot:
