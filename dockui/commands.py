@@ -40,6 +40,8 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
      "prune_containers"),
     ("Prune dangling images", "preview of what goes and the space it frees", "screen",
      "prune_images"),
+    ("Follow the logs of the selected container's compose project",
+     "every container of the project, interleaved by time", "screen", "project_logs"),
     ("Save the logs shown to a file", "ctrl+s in Logs", "screen", "save_logs"),
     ("Command log: every action as a docker command", "L", "screen", "command_log"),
     ("Switch engine (contexts, DOCKER_HOST, saved hosts)", "H", "app", "switch_host"),

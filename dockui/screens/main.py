@@ -189,7 +189,21 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     @on(ContainersTable.ShowLogs)
     def _show_logs(self, event: ContainersTable.ShowLogs) -> None:
-        self.query_one(LogsPane).show_container(event.container)
+        if event.several:
+            self.logs_pane.show_many(event.several, "marked containers")
+        else:
+            self.logs_pane.show_container(event.container, now=True)
+        self.action_focus_pane("logs")
+
+    def action_project_logs(self) -> None:
+        selected = self.containers.selected
+        project = selected.compose_project if selected else ""
+        if not project:
+            self.notify("The selected container is not part of a compose project.",
+                        severity="warning")
+            return
+        members = [c for c in self.containers.items.values() if c.compose_project == project]
+        self.logs_pane.show_many(members, f"compose project {project}")
         self.action_focus_pane("logs")
 
     # Logs ------------------------------------------------------------------------------------

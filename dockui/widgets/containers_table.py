@@ -57,11 +57,13 @@ class ContainersTable(ResourceTable):
             self.containers = containers
 
     class ShowLogs(Message):
-        """The user asked for a container's logs."""
+        """The user asked for a container's logs (or, with ``several``, the marked ones')."""
 
-        def __init__(self, container: ContainerInfo) -> None:
+        def __init__(self, container: ContainerInfo,
+                     several: list[ContainerInfo] | None = None) -> None:
             super().__init__()
             self.container = container
+            self.several = several
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -139,7 +141,10 @@ class ContainersTable(ResourceTable):
             self.move_cursor(row=self.cursor_row + 1)
 
     def action_show_logs(self) -> None:
-        if self.selected is not None:
+        if self.marked:
+            marked = [self.items[i] for i in self.marked if i in self.items]
+            self.post_message(self.ShowLogs(marked[0], marked))
+        elif self.selected is not None:
             self.post_message(self.ShowLogs(self.selected))
 
     @property

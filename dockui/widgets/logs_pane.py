@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -21,12 +22,14 @@ from dockui.engine.build import BuildRecord, BuildSpec
 from dockui.engine.logstream import ended_reason, open_log_stream
 from dockui.engine.models import ContainerInfo
 from dockui.engine.service import describe_error
-from dockui.logtext import LineSplitter, LogLine
+from dockui.logtext import LineSplitter, LogLine, interleave
 from dockui.widgets.log_view import LogView
 
 TAIL = 500
 """Lines of history shown when a container is selected, before following."""
 MAX_LINES = 20_000
+COPY_MAX_LINES = 2000
+"""Terminals cap what an OSC 52 clipboard write may carry."""
 SWITCH_DELAY = 0.15
 """Seconds the selection must rest on a container before its log stream opens."""
 
@@ -50,6 +53,8 @@ class LogsPane(Vertical):
     BINDINGS = [
         Binding("escape", "cancel_build", "Cancel build", show=False),
         Binding("ctrl+s", "save", "Save to file"),
+        Binding("F", "toggle_filter", "Only matches"),
+        Binding("y", "copy", "Copy"),
     ]
 
     class Lines(Message):
@@ -70,7 +75,10 @@ class LogsPane(Vertical):
         self.building: BuildSpec | None = None
         self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
         self._queue_lock = threading.Lock()
-        self._stream: Any = None
+        self._streams: list[Any] = []
+        self._generation = 0
+        """Bumped on every switch: a reader of an older stream drops what it reads."""
+        self._following_many = False
         self._switch_timer: Any = None
         self._since: str | None = None
         self._build_started = 0.0
@@ -100,7 +108,7 @@ class LogsPane(Vertical):
         if self.building is not None:
             return  # a build's output stays until the build ends
         if self.container is not None and self.container.id == container.id and \
-                self._stream is not None:
+                self._streams and not self._following_many:
             return
         if self._switch_timer is not None:
             self._switch_timer.stop()
@@ -129,31 +137,41 @@ class LogsPane(Vertical):
     @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def _follow(self, engine: Any, container: ContainerInfo, since: str | None) -> None:
         worker = get_current_worker()
+        generation = self._generation
         splitter = LineSplitter()
         last_ts = since
         try:
             tail = TAIL if since is None else "all"  # on resume, `since` bounds it
             stream = open_log_stream(engine.api, container.id, tail=tail, since=since)
         except Exception as exc:
-            self._push([note(f"— cannot read the logs: {describe_error(exc)} —")])
+            self._push([note(f"— cannot read the logs: {describe_error(exc)} —")], generation)
             return
-        self._stream = stream
+        if not self._adopt(stream, generation):
+            return
         for batch in stream:
             if worker.is_cancelled:
                 break
             lines = splitter.feed_chunks(batch)
             if lines:
                 last_ts = lines[-1].timestamp or last_ts
-                self._push(lines)
-        self._push(splitter.flush())
+                self._push(lines, generation)
+        self._push(splitter.flush(), generation)
         if worker.is_cancelled or stream.closed:
             return
         reason = ended_reason(engine.api, container.id)
         self.post_message(self.Ended(container.id, reason, last_ts))
 
-    def _push(self, lines: list[LogLine]) -> None:
-        """From the reader thread: queue lines; wake the UI only if it had nothing queued."""
-        if not lines:
+    def _adopt(self, stream: Any, generation: int) -> bool:
+        """Keep ``stream`` for closing later, unless the pane moved on while it opened."""
+        if generation != self._generation:
+            stream.close()
+            return False
+        self._streams.append(stream)
+        return True
+
+    def _push(self, lines: list[LogLine], generation: int | None = None) -> None:
+        """From a reader thread: queue lines; wake the UI only if it had nothing queued."""
+        if not lines or (generation is not None and generation != self._generation):
             return
         with self._queue_lock:
             was_empty = not self._queue
@@ -170,7 +188,7 @@ class LogsPane(Vertical):
     def on_logs_pane_ended(self, message: Ended) -> None:
         if self.container is None or message.container_id != self.container.id:
             return
-        self._stream = None
+        self._streams = []
         words = {"exited": "container stopped", "removed": "container removed",
                  "engine-gone": "lost the engine", "running": "stream ended"}
         self.view.append([note(f"— {words.get(message.reason, message.reason)} —")])
@@ -186,7 +204,7 @@ class LogsPane(Vertical):
         for info in changed:
             if info.id == current.id:
                 self.container = info
-                if info.state == "running" and self._stream is None:
+                if info.state == "running" and not self._streams:
                     self._switch(info, self._since or time.strftime(
                         "%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime()))
 
@@ -195,19 +213,108 @@ class LogsPane(Vertical):
         self._close_stream()
 
     def _close_stream(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
+        self._generation += 1
+        streams, self._streams = self._streams, []
+        for stream in streams:
             stream.close()
+        self._following_many = False
         self.workers.cancel_group(self, "logs")
 
+    # Several containers, interleaved ----------------------------------------------------------
+
+    def show_many(self, containers: list[ContainerInfo], title: str) -> None:
+        """Follow several containers at once, each line prefixed with its container's name."""
+        if self.building is not None or not containers:
+            return
+        self._close_stream()
+        self.keep_output = True
+        self.container = None
+        self._following_many = True
+        self.view.reset()
+        with self._queue_lock:
+            self._queue.clear()
+        self.set_title(Text.assemble(("following ", "dim"), (title, "bold"),
+                                     (f"  {len(containers)} containers", "dim")))
+        engine = getattr(self.app, "engine", None)
+        if engine is not None:
+            self._follow_many(engine, containers)
+
+    @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
+    def _follow_many(self, engine: Any, containers: list[ContainerInfo]) -> None:
+        # History first, merged by time; then one follow stream per container from there on.
+        generation = self._generation
+        histories, since = [], {}
+        for c in containers:
+            lines = self._read_history(engine, c, generation)
+            histories.append(lines)
+            since[c.id] = next((ln.timestamp for ln in reversed(lines) if ln.timestamp), None)
+        self._push(interleave(histories)[-MAX_LINES:], generation)
+        threads = [threading.Thread(target=self._follow_one,
+                                    args=(engine, c, since[c.id], generation), daemon=True)
+                   for c in containers if c.running]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _read_history(self, engine: Any, container: ContainerInfo,
+                      generation: int) -> list[LogLine]:
+        splitter = LineSplitter(source=container.name)
+        lines: list[LogLine] = []
+        try:
+            stream = open_log_stream(engine.api, container.id, tail=TAIL, follow=False)
+            if not self._adopt(stream, generation):
+                return []
+            for batch in stream:
+                lines += splitter.feed_chunks(batch)
+        except Exception as exc:
+            return [LogLine(f"— cannot read the logs: {describe_error(exc)} —", "stderr",
+                            source=container.name)]
+        return lines + splitter.flush()
+
+    def _follow_one(self, engine: Any, container: ContainerInfo, since: str | None,
+                    generation: int) -> None:
+        splitter = LineSplitter(source=container.name)
+        try:
+            stream = open_log_stream(engine.api, container.id, tail="all",
+                                     since=since or time.time())
+        except Exception:
+            return
+        if not self._adopt(stream, generation):
+            return
+        for batch in stream:
+            self._push(splitter.feed_chunks(batch), generation)
+        self._push(splitter.flush(), generation)
+
     def search(self, text: str) -> None:
-        """Highlight ``text`` in the log (the `/` line of the pane)."""
-        if text:
-            count = self.view.search(text)
-            self.parent.set_subtitle(f"{count} matches")  # type: ignore[union-attr]
-        else:
+        """Highlight ``text`` in the log (the `/` line); ``/regex/`` searches a pattern."""
+        pane: Any = self.parent
+        if not text:
             self.view.clear_search()
-            self.parent.set_subtitle("")  # type: ignore[union-attr]
+            pane.set_subtitle("")
+            return
+        regex = len(text) > 2 and text.startswith("/") and text.endswith("/")
+        try:
+            count = self.view.search(text[1:-1] if regex else text, regex=regex)
+        except re.error as exc:
+            pane.set_subtitle(f"bad pattern: {exc}")
+            return
+        hint = "  n/N: next/previous · F: only matches" if count else ""
+        pane.set_subtitle(f"{count} matching lines{hint}")
+
+    def action_toggle_filter(self) -> None:
+        if self.view.match_count or self.view.filter_mode:
+            self.view.filter_mode = not self.view.filter_mode
+        else:
+            self.notify("Search first (/), then F shows only the matching lines.", timeout=3)
+
+    def action_copy(self) -> None:
+        lines = self.view.visible_lines()[-COPY_MAX_LINES:]
+        if not lines:
+            return
+        self.app.copy_to_clipboard("\n".join(lines) + "\n")
+        self.notify(f"Copied {len(lines)} lines (through the terminal's clipboard, OSC 52)",
+                    timeout=3)
 
     def action_save(self) -> None:
         self.screen.save_logs()  # type: ignore[attr-defined]
