@@ -1,16 +1,18 @@
 """Reach an engine over ssh without trusting an unknown host, prompting, or hanging.
 
-docker-py's ssh transports are close to what dockui needs, with three gaps this module fills:
+docker-py's ssh transports are close to what dockui needs, with gaps this module fills:
 
-* no deadline: paramiko's connect and the system ssh client can wait for minutes. Here every
-  step (TCP connect, banner, login, channel) gets the caller's timeout.
-* host keys: docker-py reads only ``~/.ssh/known_hosts``; here the ssh config's
-  ``UserKnownHostsFile``/``GlobalKnownHostsFile`` count too, and an unknown key is always
-  refused (paramiko's ``RejectPolicy``; ``StrictHostKeyChecking=yes`` for the ssh client), with
-  a message that says how to add it.
-* the terminal: the system ssh client would ask for a password or a host key on the TUI's
-  terminal. Here it runs in batch mode, in a session of its own (no controlling terminal),
-  with its complaints captured and turned into a sentence.
+* no deadline: paramiko's connect and the system ssh client can wait for minutes (a channel
+  open for up to an hour). Here every step (TCP connect, banner, login, channel) has one.
+* host keys: docker-py 7.2's paramiko path does refuse unknown keys (``RejectPolicy``) but
+  reads only ``~/.ssh/known_hosts``; here the ssh config's ``UserKnownHostsFile`` and
+  ``GlobalKnownHostsFile`` count too, and each refusal says how to add the key. The ssh client
+  runs with ``StrictHostKeyChecking=yes``, so ``accept-new`` in a config cannot add one.
+* the terminal: docker-py's system ssh client would ask for a password or a host key on the
+  TUI's terminal and print its errors there. Here it runs in batch mode, in a session of its
+  own (no controlling terminal), its complaints captured and turned into a sentence.
+* paramiko's channel file lacks ``read1``; responses here are read through a standard
+  buffered reader, so streamed bodies (logs) arrive as they come.
 
 :func:`ssh_api_client` builds a docker-py ``APIClient`` on dockui's own ssh adapter;
 :func:`preflight` checks an ssh target alone, without an engine request.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import io
 import logging
 import math
 import os
@@ -31,7 +34,11 @@ from dataclasses import dataclass
 
 import paramiko
 from docker import APIClient
-from docker.constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_NUM_POOLS_SSH
+from docker.constants import (
+    DEFAULT_MAX_POOL_SIZE,
+    DEFAULT_NUM_POOLS_SSH,
+    MINIMUM_DOCKER_API_VERSION,
+)
 from docker.transport.sshconn import (
     SSHConnection,
     SSHConnectionPool,
@@ -48,6 +55,8 @@ USER_KNOWN_HOSTS = ("~/.ssh/known_hosts", "~/.ssh/known_hosts2")
 GLOBAL_KNOWN_HOSTS = ("/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2")
 KEEPALIVE = 15
 """Seconds between keepalives, so a dead link is noticed rather than waited on."""
+CHANNEL_OPEN_TIMEOUT = 30.0
+"""Longest wait for the server to open a channel, when a request itself has no timeout."""
 DIAL_COMMAND = "docker system dial-stdio"
 CHECK_COMMAND = "docker version --format '{{.Server.Version}}'"
 _SSH_OPTIONS = (
@@ -93,10 +102,9 @@ class SshSettings:
     def keyscan_hint(self) -> str:
         """How to add the host key, for messages."""
         port = f"-p {self.port} " if self.port != 22 else ""
-        ssh_port = f" -p {self.port}" if self.port != 22 else ""
+        login = f"{self.user}@{self.alias}" if self.user else self.alias
         return (f"check it and add it with `ssh-keyscan {port}{self.hostname} >> "
-                f"~/.ssh/known_hosts`, or run `ssh{ssh_port} {self.user + '@' if self.user else ''}"
-                f"{self.alias}` once by hand")
+                f"~/.ssh/known_hosts`, or run `ssh {port}{login}` once by hand")
 
 
 def ssh_settings(url: str, config_path: str | None = None) -> SshSettings:
@@ -284,7 +292,7 @@ def check_ssh_client(url: str, timeout: float) -> None:
     Raises:
         SshError: ssh failed (with ssh's reason, explained) or docker failed on the remote.
     """
-    settings = ssh_settings(url)
+    settings = _settings_for_messages(url)
     command = ssh_client_command(url, CHECK_COMMAND, timeout)
     try:
         result = subprocess.run(command, env=_ssh_env(), stdin=subprocess.DEVNULL,
@@ -299,6 +307,18 @@ def check_ssh_client(url: str, timeout: float) -> None:
         raise SshError(explain_ssh_client_failure(result.returncode, result.stderr, settings))
 
 
+def _settings_for_messages(url: str) -> SshSettings:
+    # ssh reads its config itself; paramiko's reading only names things in messages, so a
+    # config paramiko cannot parse must not stop the system client.
+    try:
+        return ssh_settings(url)
+    except SshError:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or url
+        return SshSettings(alias=host, hostname=host, port=parts.port or 22,
+                           user=parts.username)
+
+
 def explain_ssh_client_failure(code: int, stderr: str, settings: SshSettings) -> str:
     """Turn the system ssh client's exit status and complaints into one sentence."""
     where = f"{settings.hostname}:{settings.port}"
@@ -306,7 +326,9 @@ def explain_ssh_client_failure(code: int, stderr: str, settings: SshSettings) ->
     for marker, message in (
         ("IDENTIFICATION HAS CHANGED", f"the ssh host key of {where} has CHANGED since it was "
                                        "saved in known_hosts: the connection may be "
-                                       "intercepted"),
+                                       "intercepted. If the server was reinstalled, remove the "
+                                       "old key with `ssh-keygen -R "
+                                       f"'{settings.host_key_name}'` and add the new one"),
         ("host key is known", f"the ssh host key of {where} is unknown and dockui never "
                               f"accepts one unchecked: {settings.keyscan_hint()}"),
         ("Host key verification failed", f"the ssh host key of {where} could not be "
@@ -376,6 +398,65 @@ class _BatchSSHConnectionPool(SSHConnectionPool):
         return _BatchSSHConnection(self._command, self.timeout, self.ssh_host)
 
 
+# Channels as sockets ---------------------------------------------------------------------------
+
+class _ChannelRaw(io.RawIOBase):
+    """A paramiko channel's incoming bytes as a raw stream: ``readinto`` returns what came."""
+
+    def __init__(self, channel: paramiko.Channel) -> None:
+        super().__init__()
+        self._channel = channel
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._channel.recv(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _ChannelFile(io.BufferedReader):
+    """A standard buffered reader over a channel.
+
+    paramiko's own ``ChannelFile`` lacks ``read1``, which readers of streamed bodies (logs)
+    rely on to take whatever has arrived without waiting for a full block.
+    """
+
+    def __init__(self, channel: paramiko.Channel) -> None:
+        super().__init__(_ChannelRaw(channel), buffer_size=256 * 1024)
+        self.channel = channel
+        """Where docker-py looks for the socket under a response (as on ``ChannelFile``)."""
+
+
+class _ChannelSocket:
+    """A channel that http.client can use as its socket, handing out :class:`_ChannelFile`."""
+
+    def __init__(self, channel: paramiko.Channel) -> None:
+        self._channel = channel
+
+    def __getattr__(self, name: str):
+        return getattr(self._channel, name)
+
+    def makefile(self, *_args, **_kwargs) -> _ChannelFile:
+        return _ChannelFile(self._channel)
+
+
+class _ChannelConnection(SSHConnection):
+    def connect(self) -> None:
+        # docker-py opens the channel with paramiko's default wait of an hour; not here.
+        channel = self.ssh_transport.open_session(
+            timeout=self.timeout or CHANNEL_OPEN_TIMEOUT)
+        channel.settimeout(self.timeout)
+        channel.exec_command(DIAL_COMMAND)
+        self.sock = _ChannelSocket(channel)
+
+
+class _ChannelConnectionPool(SSHConnectionPool):
+    def _new_conn(self) -> _ChannelConnection:
+        return _ChannelConnection(self.ssh_transport, self.timeout, self.ssh_host)
+
+
 # The adapter -----------------------------------------------------------------------------------
 
 class _SshAdapter(SSHHTTPAdapter):
@@ -384,7 +465,7 @@ class _SshAdapter(SSHHTTPAdapter):
     Args:
         url: The ``ssh://`` URL.
         client: A logged-in paramiko client, or None for the system ssh client.
-        settings: How to log in again, should docker-py ask for a reconnect.
+        settings: How to log in again, should the client have been closed.
         timeout: Request timeout.
         connect_timeout: Deadline for each ssh connect.
     """
@@ -400,21 +481,25 @@ class _SshAdapter(SSHHTTPAdapter):
         self._dial = ssh_client_command(url, DIAL_COMMAND, connect_timeout)
 
     def _connect(self) -> None:
-        # docker-py calls this after the client was closed: log in again, same rules.
         if self.ssh_client is not None:
             self.ssh_client.close()
             self.ssh_client = open_ssh(self._settings, self._connect_timeout)
 
     def get_connection(self, url, proxies=None):
-        if self.ssh_client is not None:
-            return super().get_connection(url, proxies)
         with self.pools.lock:
             pool = self.pools.get(url)
             if pool is None:
-                pool = _BatchSSHConnectionPool(self._dial, timeout=self.timeout,
-                                               maxsize=self.max_pool_size, host=self.ssh_host)
+                pool = self._new_pool()
                 self.pools[url] = pool
         return pool
+
+    def _new_pool(self) -> SSHConnectionPool:
+        common = {"timeout": self.timeout, "maxsize": self.max_pool_size, "host": self.ssh_host}
+        if self.ssh_client is None:
+            return _BatchSSHConnectionPool(self._dial, **common)
+        if self.ssh_client.get_transport() is None:  # closed meanwhile: log in again
+            self._connect()
+        return _ChannelConnectionPool(ssh_client=self.ssh_client, **common)
 
 
 def ssh_api_client(target: EngineTarget, timeout: float) -> APIClient:
@@ -424,15 +509,15 @@ def ssh_api_client(target: EngineTarget, timeout: float) -> APIClient:
         SshError: The ssh side failed (see :func:`preflight`).
         docker.errors.DockerException: The engine behind ssh did not answer properly.
     """
-    settings = ssh_settings(target.host)
     if target.use_ssh_client:
         check_ssh_client(target.host, timeout)
-        client = None
+        settings, client = _settings_for_messages(target.host), None
     else:
+        settings = ssh_settings(target.host)
         client = open_ssh(settings, timeout)
     # A pinned version and use_ssh_client=True: the constructor then makes no connection
     # (docker-py's would have no deadline); the adapter is replaced with dockui's right after.
-    api = APIClient(base_url=target.host, version="1.24", timeout=timeout,
+    api = APIClient(base_url=target.host, version=MINIMUM_DOCKER_API_VERSION, timeout=timeout,
                     use_ssh_client=True)
     adapter = _SshAdapter(target.host, client, settings, timeout, timeout)
     api._custom_adapter = adapter

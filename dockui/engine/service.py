@@ -21,6 +21,8 @@ from dockui.engine.sanitize import clean
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a first answer: a hung engine must not hold the app for docker-py's 60."""
+SSH_CONNECT_TIMEOUT = 10.0
+"""The same over ssh, where a login costs a few round trips before the first request."""
 REQUEST_TIMEOUT = 30.0
 
 
@@ -75,6 +77,14 @@ def _tls_messages(where: str) -> tuple[tuple[str, str], ...]:
         ("ALERT_UNKNOWN_CA", f"the engine{where} refused dockui's client certificate: it is "
                              "not signed by a CA the engine trusts"),
         ("ALERT_BAD_CERTIFICATE", f"the engine{where} refused dockui's client certificate"),
+        # TLS 1.3: the refusal of a client certificate can race the request; then it reads
+        # as the server hanging up mid-handshake.
+        ("EOF occurred in violation of protocol", f"the engine{where} hung up during the TLS "
+                                                  "handshake: it probably refused dockui's "
+                                                  "client certificate"),
+        ("UNEXPECTED_EOF_WHILE_READING", f"the engine{where} hung up during the TLS "
+                                         "handshake: it probably refused dockui's client "
+                                         "certificate"),
         ("WRONG_VERSION_NUMBER", f"no TLS{where}: that port speaks plain HTTP (use tcp:// "
                                  "without DOCKER_TLS_VERIFY, or the engine's TLS port)"),
     )
@@ -246,16 +256,23 @@ class EventStream:
             self._stream.close()
 
 
-def connect(target: EngineTarget, timeout: float = CONNECT_TIMEOUT) -> Engine:
+def connect(target: EngineTarget, timeout: float | None = None) -> Engine:
     """Connect to ``target`` and ask its version, giving up after ``timeout`` seconds.
 
     An ``ssh://`` target goes through :mod:`dockui.engine.remote`: host keys are checked
     against known_hosts (an unknown one is refused), and nothing ever prompts.
 
+    Args:
+        target: The engine.
+        timeout: The deadline; by default :data:`CONNECT_TIMEOUT`, or
+            :data:`SSH_CONNECT_TIMEOUT` for ssh.
+
     Raises:
         EngineGone: Nothing answered in time, or the connection failed.
         EngineError: The engine answered with an error, or the ssh login failed.
     """
+    if timeout is None:
+        timeout = SSH_CONNECT_TIMEOUT if target.transport == "ssh" else CONNECT_TIMEOUT
     outcome: dict[str, Any] = {}
     lock = threading.Lock()
 

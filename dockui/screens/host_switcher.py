@@ -77,7 +77,8 @@ def host_entries(current: EngineTarget | None, environ: Mapping[str, str],
         label = SAVED + (" · ssh client" if item.ssh_client else "")
         entries.append(HostEntry(f"saved:{item.url}", label, item.url,
                                  lambda item=item: target_for_host(
-                                     item.url, SAVED, env, use_ssh_client=item.ssh_client)))
+                                     item.url, SAVED, env,
+                                     use_ssh_client=True if item.ssh_client else None)))
     if current is not None and current_index(entries, current) is None:
         entries.insert(0, HostEntry("current", current.source, current.host, lambda: current))
     return entries

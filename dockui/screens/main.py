@@ -102,7 +102,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
     def action_focus_pane(self, name: str) -> None:
         self.active = name
         self._show_active()
-        self.query_one(f"#{name}-pane", Pane).body.focus()
+        # set_focus, not focus(): focus() is deferred, and a key typed right after (`3` then
+        # `/`) would be handled by the pane that had focus before.
+        self.query_one(f"#{name}-pane", Pane).focus_body()
 
     def action_filter(self) -> None:
         pane = self.query_one(f"#{self.active}-pane", Pane)

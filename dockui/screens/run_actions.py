@@ -77,8 +77,9 @@ class RunActions:
     def _run_form_closed(self, result: RunSpec | ShowExisting | None) -> None:
         if isinstance(result, ShowExisting):
             if not self._select_container(result.container_id):
-                self.notify(f"{result.name} is hidden by the Containers filter.",
-                            severity="warning")
+                self.notify(f"{result.name} is not shown in Containers: clear the filter, "
+                            "or press a there to show stopped ones.", severity="warning",
+                            markup=False)
         elif isinstance(result, RunSpec):
             self._run(result)
 
@@ -107,7 +108,7 @@ class RunActions:
         except EngineError as exc:
             app.call_from_thread(app.command_log.add, argv, False, str(exc))
             app.call_from_thread(app.notify, str(exc), title="Not created", severity="error",
-                                 timeout=10)
+                                 timeout=10, markup=False)
             return
         try:
             info = engine.container(container_id)
@@ -118,7 +119,7 @@ class RunActions:
     def _started(self, argv: list[str], container_id: str, info: ContainerInfo | None) -> None:
         name = info.name if info else container_id[:12]
         self.app.command_log.add(argv, True, f"started {name}")
-        self.notify(f"Started {name}", title="Run", timeout=4)
+        self.notify(f"Started {name}", title="Run", timeout=4, markup=False)
         self._select_container(container_id, tries=SELECT_TRIES)
         if info is not None:
             self.logs_pane.show_container(info, now=True)
@@ -137,7 +138,8 @@ class RunActions:
         self.app.command_log.add(argv, False, exc.message)
         if not exc.exists:
             self.notify(f"{exc.message}\n(--rm: the engine removed the container)",
-                        title="The container did not start", severity="error", timeout=15)
+                        title="The container did not start", severity="error", timeout=15,
+                        markup=False)
             return
         short = exc.container_id[:12]
 

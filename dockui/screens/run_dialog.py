@@ -107,8 +107,10 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
     """
 
     DEFAULT_CSS = """
+    RunDialog .form Label { width: 100%; }
     RunDialog .form #env { height: 5; }
     RunDialog .form .row { height: auto; }
+    RunDialog .form .switches { margin-top: 1; }
     RunDialog .form .row Checkbox { margin-right: 2; }
     RunDialog .form #restart { width: 1fr; }
     RunDialog .form #retries { width: 24; }
@@ -146,8 +148,8 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
                 yield from self._advanced_fields()
             yield FieldError(id="err-spec")
             yield Static(id="preview", classes="preview")
-            yield Static("ctrl+s run · ctrl+y copy the line · ctrl+o show the container "
-                         "named · escape close", classes="keys")
+            yield Static("ctrl+s run · ctrl+y copy the docker run line · escape close",
+                         classes="keys")
             with Horizontal(classes="buttons"):
                 yield Button("Run", variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
@@ -156,10 +158,10 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
         yield from _field("name", "Name (--name)", "empty: the engine picks one")
         yield from _field("command", "Command (replaces the image's CMD; split as a shell "
                           "would, not run by one)", "the image's own")
-        yield from _field("ports", "Ports (-p): 8080:80, 127.0.0.1:8080:80, 53:53/udp, 80; "
-                          "separated by spaces", "none published")
-        yield from _field("volumes", "Volumes (-v): ./data:/data (from the project folder), "
-                          "/host/path:/path:ro, name:/path", "none")
+        yield from _field("ports", "Ports (-p): 8080:80, 127.0.0.1:8080:80, 53:53/udp or 80, "
+                          "several separated by spaces", "none published")
+        yield from _field("volumes", "Volumes (-v): ./data:/data (in the project folder), "
+                          "/host/path:/path:ro or name:/path", "none")
         yield FieldNote(id="note-volumes")
         if self.context.remote:
             yield FieldNote("The engine is remote: bind-mount paths are folders on the "
@@ -173,7 +175,7 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
                           "e.g. .env")
 
     def _switches(self) -> ComposeResult:
-        with Horizontal(classes="row"):
+        with Horizontal(classes="row switches"):
             yield Checkbox("Detach (-d)", value=True, id="detach")
             yield Checkbox("Remove on exit (--rm)", id="rm")
         yield Label("Restart policy (--restart)")
@@ -446,7 +448,7 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
             return
         self._offered = existing.id
         self.notify(f"A container named {existing.name} exists: ctrl+o shows it.",
-                    title="Name in use", timeout=6)
+                    title="Name in use", timeout=6, markup=False)
 
     # Keys --------------------------------------------------------------------------------------
 
@@ -467,11 +469,21 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
     def action_submit(self) -> None:
         if self._checking:
             return
-        if self.show_errors():
-            super().action_submit()  # tells what is wrong and focuses it
+        errors = self.show_errors()
+        if errors:
+            self._point_at(*next(iter(errors.items())))
             return
         self._checking = True
         self.find_risks(self.result(), list(self.context.containers()))
+
+    def _point_at(self, field_id: str, message: str) -> None:
+        """Say what is wrong with the first field in error, and focus it."""
+        # No markup: the message quotes what the user typed ("[::1]:80").
+        self.notify(message, title="Not yet", severity="warning", timeout=4, markup=False)
+        if field_id in ADVANCED_FIELDS:
+            self.query_one("#advanced", Collapsible).collapsed = False
+        for widget in self.query(f"#{field_id}"):
+            widget.focus()
 
     @work(thread=True, exclusive=True, group="run-risks", exit_on_error=False)
     def find_risks(self, spec: RunSpec, containers: list[ContainerInfo]) -> None:

@@ -159,9 +159,12 @@ BULK_OPS = ("stop", "start", "remove", "kill", "restart")
 
 def applies(op: str, c: ContainerInfo) -> bool:
     """Whether ``op`` makes sense for a container in its state (greys out the key if not)."""
-    if op in ("exec", "stop", "kill", "pause"):
-        return c.state in ("running", "paused", "restarting") if op == "pause" else \
-            c.state in ("running", "restarting")
+    if op == "exec":  # a stopped container gets an offer to start it
+        return c.state not in ("removing", "dead")
+    if op == "pause":
+        return c.state in ("running", "paused", "restarting")
+    if op in ("stop", "kill"):
+        return c.state in ("running", "restarting")
     if op == "start":
         return c.state in ("created", "exited", "dead")
     return True

@@ -30,8 +30,7 @@ class Pane(Vertical):
     DEFAULT_CSS = """
     Pane { border: round $panel-lighten-2; height: 1fr; }
     Pane:focus-within { border: round $accent; }
-    Pane > FilterInput { display: none; height: 1; border: none; padding: 0 1; }
-    Pane.-filtering > FilterInput { display: block; }
+    Pane > FilterInput, Pane > FilterInput:focus { height: 1; border: none; padding: 0 1; }
     """
 
     def __init__(self, body: Widget, number: int, title: str, *, id: str) -> None:
@@ -42,7 +41,9 @@ class Pane(Vertical):
         self.border_title = f"[b]{number}[/] {title}"
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="filter…  (enter: back to the list, escape: clear)")
+        line = FilterInput(placeholder="filter…  (enter: back to the list, escape: clear)")
+        line.display = False
+        yield line
         yield self.body
 
     @property
@@ -54,11 +55,20 @@ class Pane(Vertical):
         if placeholder:
             self.filter_input.placeholder = placeholder
         self.add_class("-filtering")
-        self.filter_input.focus()
+        # Shown and focused now (an inline style, and not focus()'s call_later): keys typed
+        # right after `/`, or pasted, would otherwise reach the list, where letters are actions.
+        self.filter_input.display = True
+        self.screen.set_focus(self.filter_input)
+
+    def focus_body(self) -> None:
+        """Focus the list now (not deferred: the next key typed must reach it)."""
+        body = self.body
+        self.screen.set_focus(getattr(body, "view", body))
 
     def close_filter(self) -> None:
         self.remove_class("-filtering")
-        self.body.focus()
+        self.filter_input.display = False
+        self.focus_body()
 
     def set_subtitle(self, text: str) -> None:
         self.border_subtitle = text
@@ -71,4 +81,5 @@ class Pane(Vertical):
     def _submitted(self) -> None:
         if not self.filter_input.value:
             self.remove_class("-filtering")
-        self.body.focus()
+            self.filter_input.display = False
+        self.focus_body()

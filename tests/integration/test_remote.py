@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dockui.engine.logstream import open_log_stream
 from dockui.engine.remote import (
     SshError,
     preflight,
@@ -70,15 +71,30 @@ def _connect_error(target: EngineTarget, timeout: float = 5.0) -> tuple[str, flo
 @pytest.mark.parametrize("ssh_client", [False, True], ids=["paramiko", "ssh-client"])
 def test_ssh_engine_lists_and_execs(sshd, home, system_ssh, make_container, ssh_client):
     sshd.client_home(home)
-    container = make_container("sleep 3600")
+    container = make_container(["sh", "-c", "echo logged over ssh; sleep 3600"])
     engine = connect(EngineTarget(sshd.url, "--host", use_ssh_client=ssh_client), timeout=10)
     try:
         assert engine.info.version.startswith("20.10")
         assert container.name in [c.name for c in engine.containers()]
         exec_id = engine.api.exec_create(container.id, ["echo", "over ssh"])["Id"]
         assert engine.api.exec_start(exec_id).decode().strip() == "over ssh"
+        assert b"logged over ssh\n" in _first_log_batch(engine, container.id)
     finally:
         engine.close()
+
+
+def _first_log_batch(engine, container_id: str) -> bytes:
+    """Follow the log until its first line: streamed bodies must arrive as they come."""
+    deadline = time.monotonic() + FAST
+    while time.monotonic() < deadline:
+        stream = open_log_stream(engine.api, container_id, tail="all")
+        try:
+            for batch in stream:
+                return b"".join(chunk.data for chunk in batch)
+        finally:
+            stream.close()
+        time.sleep(0.2)  # nothing logged yet
+    raise AssertionError(f"no log line within {FAST} s")
 
 
 @pytest.mark.parametrize("ssh_client", [False, True], ids=["paramiko", "ssh-client"])
@@ -273,6 +289,7 @@ def test_a_client_certificate_the_engine_refuses_is_explained(tls_engine, pki, o
                                                               docker_config, tmp_path):
     write_context(docker_config, "stranger", tls_engine.url, _mixed(tmp_path, pki, other_pki))
     message, _ = _connect_error(resolve_target(context="stranger", environ={}))
+    # TLS 1.3 may deliver the refusal as an alert or as a hang-up: both name the cause.
     assert "refused dockui's client certificate" in message
 
 

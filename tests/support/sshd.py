@@ -158,7 +158,8 @@ def ssh_wrapper(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     wrapper = folder / "ssh"
     wrapper.write_text('#!/bin/sh\n'
-                       '[ -f "$HOME/.ssh/config" ] && exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"\n'
+                       'config="$HOME/.ssh/config"\n'
+                       '[ -f "$config" ] && exec /usr/bin/ssh -F "$config" "$@"\n'
                        'exec /usr/bin/ssh "$@"\n')
     wrapper.chmod(0o755)
     return wrapper

@@ -7,14 +7,17 @@ import json
 import socket
 import urllib.request
 import uuid
+from pathlib import Path
 
 import docker
 import pytest
+from textual.app import App
 
+from dockui.engine.options import RunSpec
 from dockui.screens import run_actions
 from dockui.screens.confirm import ConfirmScreen
 from dockui.screens.run_actions import KeepQuestion
-from dockui.screens.run_dialog import RunDialog
+from dockui.screens.run_dialog import RunContext, RunDialog
 from dockui.widgets.images_table import ImagesTable
 from tests.conftest import TEST_LABEL
 from tests.ui.conftest import screen_text, wait_for
@@ -345,3 +348,61 @@ async def test_the_form_fits_80x24(app_factory, busybox_image):
         await pilot.pause()
         assert form.focused is form.query_one("#ports")
         assert form.query_one("#ports").region.bottom <= 24  # scrolled into view
+
+
+# The form alone, without an engine ------------------------------------------------------------
+
+class _FormApp(App):
+    """Only the run form, on a stand-in context."""
+
+    def __init__(self, dialog: RunDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.outcome: object = None
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.form_closed)
+
+    def form_closed(self, result: object) -> None:
+        self.outcome = result
+
+
+def _context(project: Path, **kwargs) -> RunContext:
+    return RunContext(project_dir=project, home=project / "home", environ={"FROM_ENV": "x"},
+                      containers=list, networks=lambda: ["bridge", "host", "none"], **kwargs)
+
+
+async def test_a_remote_engine_says_where_bind_paths_are(tmp_path):
+    app = _FormApp(RunDialog("app:1", _context(tmp_path, remote=True)))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.dialog
+        await _set(pilot, form, volumes="./data:/data")
+        assert "not on this machine" in str(form.query_one("#note-remote").render())
+        assert not form.query_one("#note-volumes").has_class("-shown")
+
+
+async def test_the_pasted_image_and_advanced_options_fill_the_form(tmp_path):
+    app = _FormApp(RunDialog("app:1", _context(tmp_path)))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.dialog
+        assert form.query_one("#run-form").border_title == "Run app:1"
+        await wait_for(pilot, lambda: form._networks is not None, what="the networks")
+        await _set(pilot, form, paste="docker run --network nosuch --entrypoint '' -e FROM_ENV "
+                                      "other/image:2 echo hi")
+        await wait_for(pilot, lambda: form.query_one("#command").value == "echo hi",
+                       what="the fields filled")
+        assert form.query_one("#run-form").border_title == "Run other/image:2"
+        assert form.query_one("#advanced").collapsed is False
+        assert form.query_one("#entrypoint").value == "''"
+        assert form.query_one("#env").text == "FROM_ENV=x"
+        assert "no network named nosuch" in _error(form, "network")
+        preview = str(form.query_one("#preview").render())
+        assert "--entrypoint '' other/image:2 echo hi" in preview
+        form.query_one("#network").value = "host"
+        await pilot.pause()
+        assert _error(form, "network") == ""
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.outcome is not None, what="the form to close")
+        assert app.outcome == RunSpec(image="other/image:2", command=["echo", "hi"],
+                                     env=[("FROM_ENV", "x")], detach=False, network="host",
+                                     entrypoint=[""])
