@@ -33,9 +33,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from dockui.prefetch import start_prefetch
+
+    # Ask the engine now, so its answer is in by the time Textual and docker-py are imported.
+    prefetch = start_prefetch(args.host, args.context)
     from dockui.app import make_app  # imported late: --help and --version stay instant
 
-    app = make_app(args.project_dir, host=args.host, context=args.context)
+    app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch)
     app.run()
     return app.return_code or 0
 

@@ -16,6 +16,7 @@ from dockui.engine.resolve import EngineTarget, ResolveError, resolve_target
 from dockui.engine.service import Engine
 from dockui.engine.watcher import Watcher
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
+from dockui.prefetch import Prefetch
 from dockui.screens.main import MainScreen
 
 START_HINT = ("start one with `sudo systemctl start docker` (or `make run` in dockui's "
@@ -37,8 +38,11 @@ class DockuiApp(App):
     COMMANDS = App.COMMANDS | {DockuiCommands}
 
     def __init__(self, project_dir: Path, host: str | None = None, context: str | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None,
+                 prefetch: Prefetch | None = None) -> None:
         super().__init__()
+        self.prefetch = prefetch
+        """An early answer from a local engine, shown until the watcher's own snapshot."""
         self.project_dir = project_dir
         self.host_option = host
         self.context_option = context
@@ -113,6 +117,8 @@ class DockuiApp(App):
 
 
 def make_app(project_dir: str | Path = ".", host: str | None = None,
-             context: str | None = None, environ: Mapping[str, str] | None = None) -> DockuiApp:
+             context: str | None = None, environ: Mapping[str, str] | None = None,
+             prefetch: Prefetch | None = None) -> DockuiApp:
     """The one factory the command line and the tests use."""
-    return DockuiApp(Path(project_dir).resolve(), host=host, context=context, environ=environ)
+    return DockuiApp(Path(project_dir).resolve(), host=host, context=context, environ=environ,
+                     prefetch=prefetch)

@@ -15,9 +15,10 @@ import docker.errors
 import requests.exceptions
 from docker import APIClient
 
-from dockui.engine.models import ContainerInfo, EngineEvent, EngineInfo, ImageInfo, PortInfo
+from dockui.engine.models import ContainerInfo, EngineEvent, EngineInfo, ImageInfo
 from dockui.engine.resolve import EngineTarget
 from dockui.engine.sanitize import clean
+from dockui.engine.summaries import container_from_summary, image_from_summary
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a first answer: a hung engine must not hold the app for docker-py's 60."""
@@ -357,47 +358,6 @@ def _describe_connect_error(error: BaseException, target: EngineTarget) -> str:
 
 
 # Conversions (pure) ------------------------------------------------------------------------
-
-def container_from_summary(row: dict[str, Any]) -> ContainerInfo:
-    """A ``GET /containers/json`` row as a :class:`ContainerInfo`, every string sanitized."""
-    names = row.get("Names") or []
-    name = names[0].lstrip("/") if names else row.get("Id", "")[:12]
-    ports = tuple(
-        PortInfo(
-            private_port=int(p.get("PrivatePort", 0)),
-            proto=clean(p.get("Type", "tcp")),
-            ip=clean(p.get("IP", "")),
-            public_port=int(p["PublicPort"]) if p.get("PublicPort") else None,
-        )
-        for p in row.get("Ports") or []
-    )
-    labels = tuple(sorted((clean(k), clean(v)) for k, v in (row.get("Labels") or {}).items()))
-    return ContainerInfo(
-        id=row.get("Id", ""),
-        name=clean(name),
-        image=clean(row.get("Image", "")),
-        image_id=row.get("ImageID", ""),
-        state=clean(row.get("State", "")),
-        status=clean(row.get("Status", "")),
-        created=float(row.get("Created") or 0),
-        command=clean(row.get("Command", "")),
-        ports=ports,
-        labels=labels,
-    )
-
-
-def image_from_summary(row: dict[str, Any]) -> ImageInfo:
-    """A ``GET /images/json`` row as an :class:`ImageInfo`."""
-    tags = tuple(clean(t) for t in row.get("RepoTags") or () if t != "<none>:<none>")
-    labels = tuple(sorted((clean(k), clean(v)) for k, v in (row.get("Labels") or {}).items()))
-    return ImageInfo(
-        id=row.get("Id", ""),
-        tags=tags,
-        size=int(row.get("Size") or 0),
-        created=float(row.get("Created") or 0),
-        labels=labels,
-    )
-
 
 def event_from_raw(raw: dict[str, Any]) -> EngineEvent | None:
     """An event-stream record as an :class:`EngineEvent`; None for records without an actor."""

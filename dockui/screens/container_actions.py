@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from rich.syntax import Syntax
 from rich.text import Text
 
 from dockui.engine.models import ContainerInfo
@@ -78,6 +77,8 @@ class ContainerActions:
                 self.engine_call(argv, lambda e, c=c, f=force: e.remove_container(
                     c.id, force=f, volumes=volumes), f"Removed {c.name}")
             self.containers.marked.clear()
+            self.containers.invalidate_cells()
+            self.containers.refresh_rows()
 
         self.app.push_screen(screen, done)
 
@@ -85,6 +86,8 @@ class ContainerActions:
         c = targets[0]
 
         def show(data: dict) -> None:
+            from rich.syntax import Syntax  # pygments: only when inspecting
+
             body = Syntax(json.dumps(mask_secrets(data), indent=2), "json",
                           theme="ansi_dark", background_color="default", word_wrap=True)
             self.app.push_screen(DetailsScreen(f"Inspect {c.name}  (secret-looking env values "

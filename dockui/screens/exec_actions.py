@@ -9,15 +9,7 @@ from textual.app import SuspendNotSupported
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from dockui.engine.exec_session import (
-    ContainerNotRunning,
-    ContainerPaused,
-    ExecError,
-    NoShellError,
-    run_shell,
-)
 from dockui.engine.models import ContainerInfo
-from dockui.engine.options import OptionError, split_command
 from dockui.engine.service import describe_error
 from dockui.screens.confirm import ConfirmScreen
 from dockui.screens.form import FieldError, FormScreen
@@ -44,6 +36,8 @@ class CommandDialog(FormScreen[list[str]]):
         self.query_one(Input).focus()
 
     def check(self) -> dict[str, str]:
+        from dockui.engine.options import OptionError, split_command
+
         text = self.query_one(Input).value
         if not text.strip():
             return {"command": "type a command, e.g. python or cat /etc/os-release"}
@@ -54,6 +48,8 @@ class CommandDialog(FormScreen[list[str]]):
         return {}
 
     def result(self) -> list[str]:
+        from dockui.engine.options import split_command
+
         return split_command(self.query_one(Input).value)
 
     def on_input_submitted(self) -> None:
@@ -65,6 +61,14 @@ class ExecActions:
 
     def exec_shell(self, container: ContainerInfo, cmd: list[str] | None = None) -> None:
         """Give the terminal to a shell (or ``cmd``) in ``container``; come back when it ends."""
+        from dockui.engine.exec_session import (
+            ContainerNotRunning,
+            ContainerPaused,
+            ExecError,
+            NoShellError,
+            run_shell,
+        )
+
         app: Any = self.app
         engine = app.engine
         if engine is None:

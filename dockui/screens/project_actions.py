@@ -6,18 +6,13 @@ import time
 from pathlib import Path
 
 from rich.console import Group
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import work
 
 from dockui.engine.build import Build, BuildCancelled, BuildFailed, BuildSpec
 from dockui.engine.service import EngineError
 from dockui.messages import BuildEnded, BuildProgress
-from dockui.project.findings import find_issues
-from dockui.project.generate import plan_generation, write_generated
-from dockui.project.requirements import FreezeError, find_project_venv, freeze_from_venv
 from dockui.project.scan import scan_project
-from dockui.screens.build_dialog import BuildDialog
 from dockui.screens.confirm import ConfirmScreen
 from dockui.widgets.project_pane import ProjectView
 
@@ -38,6 +33,8 @@ class ProjectActions:
 
     @work(thread=True, exclusive=True, group="project", exit_on_error=False)
     def scan_project(self) -> None:
+        from dockui.project.findings import find_issues  # dockerfile-parse: off the start-up path
+
         info = scan_project(self.project_dir)
         findings = find_issues(info)
         view = self.query_one(ProjectView)
@@ -56,6 +53,8 @@ class ProjectActions:
             self.notify("This folder has no Dockerfile: press g in the Project pane to "
                         "generate one.", severity="warning", timeout=6)
             return
+        from dockui.screens.build_dialog import BuildDialog
+
         self.app.push_screen(BuildDialog(info, f"{view.image_name}:latest"), self._start_build)
 
     def _start_build(self, spec: BuildSpec | None) -> None:
@@ -122,6 +121,10 @@ class ProjectActions:
     # Generate --------------------------------------------------------------------------------
 
     def action_generate(self) -> None:
+        from rich.syntax import Syntax
+
+        from dockui.project.generate import plan_generation, write_generated
+
         plan = plan_generation(self.project_dir)
         if not plan:
             self.notify("This folder already has a Dockerfile and a .dockerignore: dockui "
@@ -157,6 +160,8 @@ class ProjectActions:
 
     @work(thread=True, exclusive=True, group="freeze", exit_on_error=False)
     def freeze_requirements(self) -> None:
+        from dockui.project.requirements import FreezeError, find_project_venv, freeze_from_venv
+
         venv = find_project_venv(self.project_dir)
         if venv is None:
             self.app.call_from_thread(
@@ -171,6 +176,8 @@ class ProjectActions:
         self.app.call_from_thread(self._confirm_requirements, text)
 
     def _confirm_requirements(self, text: str) -> None:
+        from rich.syntax import Syntax
+
         target = self.project_dir / "requirements.txt"
         verb = "Replace" if target.exists() else "Write"
 

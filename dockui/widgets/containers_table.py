@@ -135,6 +135,7 @@ class ContainersTable(ResourceTable):
         if c is None:
             return
         self.marked.symmetric_difference_update({c.id})
+        self._made_from.pop(c.id, None)  # its mark is drawn in its cells
         self.refresh_rows()
         self.refresh_bindings()
         if self.cursor_row < self.row_count - 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,8 +14,10 @@ from textual.widgets import Static
 
 from dockui.engine.format import format_age, format_size
 from dockui.engine.models import ImageInfo
-from dockui.project.findings import Finding
 from dockui.project.scan import ProjectInfo, default_image_name
+
+if TYPE_CHECKING:
+    from dockui.project.findings import Finding  # dockerfile-parse: not at start-up
 
 SEVERITY_MARKS = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
 

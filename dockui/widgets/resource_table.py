@@ -28,6 +28,8 @@ class ResourceTable(DataTable):
         self.filter_text = ""
         self._shown: list[str] = []
         self._cells: dict[str, Cells] = {}
+        self._made_from: dict[str, Any] = {}
+        """The item each cached row of cells was made from: unchanged items reuse them."""
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -65,19 +67,28 @@ class ResourceTable(DataTable):
         if self.filter_text:
             rows = [(k, it) for k, it in rows if self.filter_text in self.search_text(k, it)]
         keys = [k for k, _ in rows]
-        cells = {k: self.cells_for(k, it) for k, it in rows}
+        # Items are immutable and replaced when they change, so an item that is the very same
+        # object as last time has the same cells: one event costs one row, not the table.
+        made_from, old_cells = self._made_from, self._cells
+        cells = {k: old_cells[k] if made_from.get(k) is it else self.cells_for(k, it)
+                 for k, it in rows}
         if keys == self._shown:
             self._update_changed(cells)
         else:
             self._rebuild(keys, cells)
         self._cells = cells
+        self._made_from = dict(rows)
+
+    def invalidate_cells(self) -> None:
+        """Forget the cached cells (something they show besides the item itself changed)."""
+        self._made_from = {}
 
     def _update_changed(self, cells: dict[str, Cells]) -> None:
         columns = [key for key, _ in self.COLUMNS]
         with self.app.batch_update():
             for key, row in cells.items():
                 old = self._cells.get(key)
-                if old == row:
+                if old is row or old == row:
                     continue
                 for index, value in enumerate(row):
                     if old is None or old[index] != value:
