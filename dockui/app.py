@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,8 +74,8 @@ class DockuiApp(App):
             self.watcher.stop()
         self.target = target
         self.watcher = Watcher(target, self)
-        self.run_worker(self.watcher.run, name="engine-watcher", group="engine", thread=True,
-                        exit_on_error=False)
+        # A daemon thread, not a Textual worker: exit must not wait for a blocked read.
+        threading.Thread(target=self.watcher.run, name="dockui-watcher", daemon=True).start()
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

@@ -10,13 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
-from textual.worker import get_current_worker
 
 from dockui.engine.build import BuildRecord, BuildSpec
 from dockui.engine.logstream import ended_reason, open_log_stream
@@ -32,6 +30,15 @@ COPY_MAX_LINES = 2000
 """Terminals cap what an OSC 52 clipboard write may carry."""
 SWITCH_DELAY = 0.15
 """Seconds the selection must rest on a container before its log stream opens."""
+
+
+def _spawn(target: Any, *args: Any) -> None:
+    """Read a stream in a daemon thread of its own, not a Textual worker.
+
+    A read blocked on a dead link (an ssh channel, say) must never keep the app from
+    exiting: Textual's thread workers run in asyncio's executor, which exit waits for.
+    """
+    threading.Thread(target=target, args=args, name="dockui-logs", daemon=True).start()
 
 
 def note(text: str, style: str = "stderr") -> LogLine:
@@ -132,11 +139,9 @@ class LogsPane(Vertical):
         if engine is None:
             self.view.append([note("— not connected to an engine —")])
             return
-        self._follow(engine, container, since)
+        _spawn(self._follow, engine, container, since)
 
-    @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def _follow(self, engine: Any, container: ContainerInfo, since: str | None) -> None:
-        worker = get_current_worker()
         generation = self._generation
         splitter = LineSplitter()
         last_ts = since
@@ -149,14 +154,14 @@ class LogsPane(Vertical):
         if not self._adopt(stream, generation):
             return
         for batch in stream:
-            if worker.is_cancelled:
+            if generation != self._generation:
                 break
             lines = splitter.feed_chunks(batch)
             if lines:
                 last_ts = lines[-1].timestamp or last_ts
                 self._push(lines, generation)
         self._push(splitter.flush(), generation)
-        if worker.is_cancelled or stream.closed:
+        if generation != self._generation or stream.closed:
             return
         reason = ended_reason(engine.api, container.id)
         self.post_message(self.Ended(container.id, reason, last_ts))
@@ -218,7 +223,6 @@ class LogsPane(Vertical):
         for stream in streams:
             stream.close()
         self._following_many = False
-        self.workers.cancel_group(self, "logs")
 
     # Several containers, interleaved ----------------------------------------------------------
 
@@ -237,9 +241,8 @@ class LogsPane(Vertical):
                                      (f"  {len(containers)} containers", "dim")))
         engine = getattr(self.app, "engine", None)
         if engine is not None:
-            self._follow_many(engine, containers)
+            _spawn(self._follow_many, engine, containers)
 
-    @work(thread=True, exclusive=True, group="logs", exit_on_error=False)
     def _follow_many(self, engine: Any, containers: list[ContainerInfo]) -> None:
         # History first, merged by time; then one follow stream per container from there on.
         generation = self._generation

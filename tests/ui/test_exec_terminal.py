@@ -80,6 +80,7 @@ def _ready(term: Terminal) -> None:
 def _select(term: Terminal, name: str) -> None:
     """Filter the Containers pane down to ``name`` with `/`, as a user would."""
     term.keys("3", "/")
+    term.wait_for("filter…")
     term.text(name)
     # The name shows twice: in the filter line and in its row.
     term.wait_for(rf"{name}[\s\S]*{name}", regex=True)

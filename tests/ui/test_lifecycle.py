@@ -42,6 +42,9 @@ async def test_stop_start_pause_restart_kill(app_factory, make_container, docker
                        what="the row to say paused")
         await pilot.press("p")
         await wait_for(pilot, lambda: _state(docker_client, c) == "running", what="unpaused")
+        # Keys act on the state the row shows: wait for it before the next one.
+        await wait_for(pilot, lambda: app.main.containers.selected.state == "running",
+                       what="the row to say running")
         await pilot.press("k")
         await wait_for(pilot, lambda: _state(docker_client, c) == "exited", what="killed")
         await wait_for(pilot, lambda: app.main.containers.selected.state == "exited",
