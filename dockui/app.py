@@ -93,8 +93,10 @@ class DockuiApp(App):
 
     def engine_down(self, target: EngineTarget, message: str, retry_in: float) -> None:
         self.engine = None
+        # How to start a local engine is no help when a remote one refused a key or a login.
+        hint = f" — {START_HINT}" if target.transport == "unix" else " — H chooses another engine"
         self.main.post_message(EngineStatus(
-            "down", f"no engine at {target.host} ({target.source}): {message} — {START_HINT}; "
+            "down", f"no engine at {target.host} ({target.source}): {message}{hint}; "
                     f"retrying every {max(retry_in, 1):.0f} s"))
 
     def snapshot(self, containers: list[ContainerInfo], images: list[ImageInfo]) -> None:

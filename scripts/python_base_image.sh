@@ -6,12 +6,12 @@
 # stderr. Needs root (debootstrap) and a Docker engine (DOCKER_HOST or the default socket).
 #
 # Environment:
-#   DOCKUI_PYTHON_IMAGE   tag to build (default dockui-test/python:3.11)
+#   DOCKUI_PYTHON_IMAGE   tag to build (default dockui-test/python:3.11-1)
 #   DOCKUI_DEBIAN_MIRROR  mirror URL (default: the first bookworm/main URI in the apt sources)
 #   PYTHON                python with docker-py, used when the docker CLI is missing
 set -euo pipefail
 
-image=${DOCKUI_PYTHON_IMAGE:-dockui-test/python:3.11}
+image=${DOCKUI_PYTHON_IMAGE:-dockui-test/python:3.11-1}
 suite=bookworm
 packages=python3,python3-pip,python3-venv,passwd
 image_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -134,6 +134,8 @@ main() {
 
   # pip into the system interpreter is what a python base image is for (PEP 668 opt-out).
   rm -f "$root_dir"/usr/lib/python3*/EXTERNALLY-MANAGED
+  # The official python images answer to `python` too; Dockerfiles written for them use it.
+  ln -sf python3 "$root_dir"/usr/bin/python
   # Downloaded packages and package lists are dead weight in an image (as in Debian's own
   # images, `apt-get update` comes first in a Dockerfile).
   rm -f "$root_dir"/var/cache/apt/archives/*.deb "$root_dir"/var/cache/apt/*.bin

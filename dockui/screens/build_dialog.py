@@ -51,6 +51,12 @@ class BuildDialog(FormScreen[BuildSpec]):
         with VerticalScroll(classes="form") as form:
             form.border_title = f"Build {self.info.name}"
             yield Static("Build context: measuring…", id="context")
+            target = getattr(self.app, "target", None)
+            if target is not None and target.transport != "unix":
+                yield Static(Text(
+                    f"⚠ The engine is remote ({target.host}): the build context and the "
+                    "registry credentials docker-py holds are sent to it.", style="yellow"),
+                    id="remote-note")
             yield Label("Tags (-t): one or more, separated by spaces")
             yield Input(self.default_tag, id="tags")
             yield FieldError(id="err-tags")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docker
 
-PYTHON_BASE_IMAGE = "dockui-test/python:3.11"
+PYTHON_BASE_IMAGE = "dockui-test/python:3.11-1"
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "python_base_image.sh"
 BUILD_TIMEOUT = 600  # debootstrap from the local mirror takes about a minute
 

@@ -60,6 +60,8 @@ async def test_stop_start_pause_restart_kill(app_factory, make_container, docker
         await pilot.press("s")
         await wait_for(pilot, lambda: _state(docker_client, c) == "exited", timeout=30,
                        what="stopped")
+        await wait_for(pilot, lambda: any(e.argv[1] == "stop" for e in app.command_log.entries),
+                       what="the stop in the command log")
         lines = [e.line for e in app.command_log.entries]
         assert f"docker pause {c.name}" in lines
         assert f"docker kill {c.name}" in lines
