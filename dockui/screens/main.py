@@ -72,6 +72,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
     def on_mount(self) -> None:
         self.query_one("#containers").focus()
         self._show_prefetched()
+        self.scan_project()
         # "3 minutes ago" ages: redrawn from data already here, no engine call.
         self.set_interval(60, self._refresh_ages)
 
@@ -91,7 +92,6 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     def on_unmount(self) -> None:
         self.action_cancel_build()
-        self.scan_project()
 
     # Layout ----------------------------------------------------------------------------------
 

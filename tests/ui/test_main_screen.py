@@ -6,6 +6,7 @@ import socket
 
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.images_table import ImagesTable
+from dockui.widgets.project_pane import ProjectView
 from dockui.widgets.status_line import StatusLine
 from tests.support.socket_proxy import SocketProxy
 from tests.ui.conftest import row_texts, screen_text, wait_for
@@ -44,9 +45,13 @@ async def test_containers_and_images_show_with_their_columns(app_factory, make_c
         assert "ago" in image_row
         status = app.main.query_one(StatusLine)
         assert "Docker 20" in str(status.render()) or "Docker " in str(status.render())
+        project = app.main.query_one(ProjectView)
+        await wait_for(pilot, lambda: project.info is not None, what="the project scan")
         text = screen_text(app)
         for title in ("1 Project", "2 Images", "3 Containers", "4 Logs"):
             assert title in text
+        assert "requirements.txt" in text  # what the project folder holds for packaging
+        assert "press g to generate" in text  # a Python project with no Dockerfile
 
 
 async def test_outside_changes_show_without_a_key(app_factory, make_container, docker_client):
