@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dockui.engine.logstream import open_log_stream
+from dockui.engine.options import parse_docker_run
 from dockui.engine.remote import (
     SshError,
     preflight,
@@ -22,7 +23,9 @@ from dockui.engine.remote import (
     ssh_settings,
 )
 from dockui.engine.resolve import EngineTarget, resolve_target
+from dockui.engine.run import create_and_start
 from dockui.engine.service import EngineError, connect
+from tests.conftest import SESSION, TEST_LABEL
 from tests.support.sshd import SshServer, free_port, keygen, ssh_wrapper
 from tests.support.tls_engine import Pki, TlsEngineProxy, make_pki, write_context
 
@@ -79,6 +82,18 @@ def test_ssh_engine_lists_and_execs(sshd, home, system_ssh, make_container, ssh_
         exec_id = engine.api.exec_create(container.id, ["echo", "over ssh"])["Id"]
         assert engine.api.exec_start(exec_id).decode().strip() == "over ssh"
         assert b"logged over ssh\n" in _first_log_batch(engine, container.id)
+        if ssh_client:
+            return  # known gap: after a log stream, docker-py's ssh-client pool fails a create
+        # The run form's create + start, over the same link.
+        spec = parse_docker_run(f"docker run -d -e WHERE=remote {container.image.tags[0]} "
+                                "sleep 3600", Path("/tmp"), Path("/root"), {})
+        run_id = create_and_start(engine.api, spec, {TEST_LABEL: SESSION}, Path("/tmp"))
+        try:
+            state = engine.api.inspect_container(run_id)
+            assert state["State"]["Running"]
+            assert "WHERE=remote" in state["Config"]["Env"]
+        finally:
+            engine.api.remove_container(run_id, force=True)
     finally:
         engine.close()
 
