@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import replace
 from typing import Any
 
@@ -79,8 +81,13 @@ class ExecActions:
             return
         argv = ["docker", "exec", "-it", container.name, *(cmd or ["sh"])]
         try:
-            with app.suspend():
-                code = run_shell(engine.api, container.id, cmd)
+            try:
+                with app.suspend():
+                    code = run_shell(engine.api, container.id, cmd)
+            finally:
+                # The window may have been resized while the shell had it: now resumed,
+                # Textual must look at its size again.
+                os.kill(os.getpid(), signal.SIGWINCH)
         except SuspendNotSupported:
             self.notify("A shell needs a real terminal: not available here (a browser or a "
                         "test). Use docker exec -it in a terminal.", severity="warning")
