@@ -218,6 +218,10 @@ class LogsPane(Vertical):
         self._close_stream()
 
     def _close_stream(self) -> None:
+        # A selection switch still waiting on its timer must not undo what comes next.
+        if self._switch_timer is not None:
+            self._switch_timer.stop()
+            self._switch_timer = None
         self._generation += 1
         streams, self._streams = self._streams, []
         for stream in streams:
