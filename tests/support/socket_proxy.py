@@ -60,19 +60,29 @@ class SocketProxy:
 
     @staticmethod
     def _pump(a: socket.socket, b: socket.socket) -> None:
-        sel = selectors.DefaultSelector()
-        sel.register(a, selectors.EVENT_READ, b)
-        sel.register(b, selectors.EVENT_READ, a)
-        try:
-            while True:
-                for key, _ in sel.select():
-                    data = key.fileobj.recv(65536)  # type: ignore[union-attr]
-                    if not data:
-                        return
-                    key.data.sendall(data)
-        except OSError:
-            return
-        finally:
-            sel.close()
-            a.close()
-            b.close()
+        pump(a, b)
+
+
+def pump(a: socket.socket, b: socket.socket) -> None:
+    """Copy both ways in one thread until either side closes (an SSL socket is fine too)."""
+    sel = selectors.DefaultSelector()
+    sel.register(a, selectors.EVENT_READ, b)
+    sel.register(b, selectors.EVENT_READ, a)
+    try:
+        while True:
+            for key, _ in sel.select():
+                source = key.fileobj
+                data = source.recv(65536)  # type: ignore[union-attr]
+                # Decrypted bytes already buffered in an SSL object never wake select().
+                pending = getattr(source, "pending", None)
+                while data and pending is not None and pending():
+                    data += source.recv(pending())  # type: ignore[union-attr]
+                if not data:
+                    return
+                key.data.sendall(data)
+    except OSError:  # ssl.SSLError included
+        return
+    finally:
+        sel.close()
+        a.close()
+        b.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import selectors
 import shutil
 import socket
 import ssl
@@ -18,6 +17,8 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.socket_proxy import pump
 
 _EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
@@ -133,31 +134,7 @@ class TlsEngineProxy:
             return
         with self._lock:
             self._conns += [tls, upstream]
-        _pump(tls, upstream)
-
-
-def _pump(tls: ssl.SSLSocket, plain: socket.socket) -> None:
-    """Copy both ways until either side closes. One thread: an SSL object is not shared."""
-    sel = selectors.DefaultSelector()
-    sel.register(tls, selectors.EVENT_READ, plain)
-    sel.register(plain, selectors.EVENT_READ, tls)
-    try:
-        while True:
-            for key, _ in sel.select():
-                source = key.fileobj
-                data = source.recv(65536)  # type: ignore[union-attr]
-                # Decrypted bytes already buffered in the SSL object never wake select().
-                while isinstance(source, ssl.SSLSocket) and data and source.pending():
-                    data += source.recv(source.pending())
-                if not data:
-                    return
-                key.data.sendall(data)
-    except (OSError, ssl.SSLError):
-        return
-    finally:
-        sel.close()
-        tls.close()
-        plain.close()
+        pump(tls, upstream)
 
 
 def write_context(config_dir: Path, name: str, host: str, certs: Path | None = None,
