@@ -19,7 +19,13 @@ from typing import Any
 from docker import APIClient
 
 from dockui.engine.sanitize import clean
-from dockui.engine.service import EngineError, describe_error, split_reference
+from dockui.engine.service import (
+    EngineError,
+    describe_error,
+    response_socket,
+    split_reference,
+    wake_reader,
+)
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 _EXIT_CODE = re.compile(r"returned a non-zero code: (\d+)")
@@ -117,7 +123,9 @@ class Build:
         self._cancelled.set()
         response = self._response
         if response is not None:
-            _shutdown(response)
+            wake_reader(response_socket(self.api, response))
+            with contextlib.suppress(Exception):
+                response.close()
 
     def __iter__(self) -> Iterator[BuildRecord]:
         step, total, instruction = 0, 0, ""
@@ -210,18 +218,6 @@ def _status_text(chunk: dict[str, Any]) -> str:
         return ""
     layer = chunk.get("id")
     return f"{layer}: {status}" if layer else str(status)
-
-
-def _shutdown(response: Any) -> None:
-    """Unblock a read in progress on a streaming response, whatever the transport."""
-    sock = None
-    with contextlib.suppress(AttributeError):
-        sock = response.raw._fp.fp.raw._sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(2)
-    with contextlib.suppress(Exception):
-        response.close()
 
 
 def timestamp_tag(now: float | None = None) -> str:

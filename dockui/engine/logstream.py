@@ -18,7 +18,6 @@ from __future__ import annotations
 import calendar
 import contextlib
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,6 +25,8 @@ from typing import Any, Literal, NamedTuple
 
 import docker.errors
 from docker import APIClient
+
+from dockui.engine.service import response_socket, wake_reader
 
 STDOUT = "stdout"
 STDERR = "stderr"
@@ -171,7 +172,7 @@ class LogStream:
         self._lock = threading.Lock()
         self._closed = False
         self._reading = False
-        self._socket = _response_socket(api, response)
+        self._socket = response_socket(api, response)
         # The client's request timeout would end a quiet follow; block until data or close.
         with contextlib.suppress(Exception):
             api._disable_socket_timeout(self._socket)
@@ -213,10 +214,7 @@ class LogStream:
                 return
             self._closed = True
             reading = self._reading
-        # Closing the file would not wake a thread blocked in recv(); shutting down does.
-        sock = getattr(self._socket, "_sock", self._socket)
-        with contextlib.suppress(Exception):
-            sock.shutdown(socket.SHUT_RDWR)
+        wake_reader(self._socket)
         if not reading:
             self._release()
 
@@ -229,14 +227,6 @@ class LogStream:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _response_socket(api: APIClient, response: Any) -> Any:
-    """The socket (or SSH channel) under ``response``, found the way docker-py finds it."""
-    try:
-        return api._get_raw_response_socket(response)
-    except Exception:  # an unusual transport: closing the response is the fallback
-        return None
 
 
 def ended_reason(api: APIClient, container_id: str) -> EndReason:

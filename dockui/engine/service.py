@@ -7,6 +7,7 @@ sanitized, and every failure is an :class:`EngineError` with a message fit for a
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -375,6 +376,24 @@ def event_from_raw(raw: dict[str, Any]) -> EngineEvent | None:
         time=time_nano / 1e9 if time_nano else float(raw.get("time") or 0),
         attributes=attributes,
     )
+
+
+def response_socket(api: APIClient, response: Any) -> Any:
+    """The socket (or ssh channel) under a streaming response, found as docker-py finds it."""
+    try:
+        return api._get_raw_response_socket(response)
+    except Exception:  # an unusual transport: closing the response is the fallback
+        return None
+
+
+def wake_reader(sock: Any) -> None:
+    """Make a recv() blocked on ``sock`` in another thread return now.
+
+    Closing the response or the file would not wake it; shutting the socket down does.
+    """
+    if sock is not None:
+        with contextlib.suppress(Exception):
+            getattr(sock, "_sock", sock).shutdown(socket.SHUT_RDWR)
 
 
 def split_reference(reference: str) -> tuple[str, str | None]:
