@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from dockui.engine.models import ContainerInfo
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
 from dockui.screens.command_log_screen import CommandLogScreen
 from dockui.screens.container_actions import ContainerActions
@@ -252,9 +251,6 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     def action_command_log(self) -> None:
         self.app.push_screen(CommandLogScreen(self.app.command_log))
-
-    def selected_container(self) -> ContainerInfo | None:
-        return self.containers.selected
 
     def pane_body(self, name: str) -> Widget:
         return self.query_one(f"#{name}-pane", Pane).body
