@@ -70,8 +70,10 @@ class LogsPane(Vertical):
     class Ended(Message):
         """A follow stream ended; ``reason`` is exited, removed, engine-gone or running."""
 
-        def __init__(self, container_id: str, reason: str, since: str | None) -> None:
+        def __init__(self, container_id: str, reason: str, since: str | None,
+                     generation: int) -> None:
             super().__init__()
+            self.generation = generation
             self.container_id = container_id
             self.reason = reason
             self.since = since
@@ -83,6 +85,9 @@ class LogsPane(Vertical):
         self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
         self._queue_lock = threading.Lock()
         self._streams: list[Any] = []
+        self._streams_lock = threading.Lock()
+        self._live = False
+        """A single-container follow is open or opening (its stream may not be adopted yet)."""
         self._generation = 0
         """Bumped on every switch: a reader of an older stream drops what it reads."""
         self._following_many = False
@@ -114,8 +119,7 @@ class LogsPane(Vertical):
         """Follow ``container`` (after a short rest of the selection, unless ``now``)."""
         if self.building is not None:
             return  # a build's output stays until the build ends
-        if self.container is not None and self.container.id == container.id and \
-                self._streams and not self._following_many:
+        if self.container is not None and self.container.id == container.id and self._live:
             return
         if self._switch_timer is not None:
             self._switch_timer.stop()
@@ -139,10 +143,11 @@ class LogsPane(Vertical):
         if engine is None:
             self.view.append([note("— not connected to an engine —")])
             return
-        _spawn(self._follow, engine, container, since)
+        self._live = True
+        _spawn(self._follow, engine, container, since, self._generation)
 
-    def _follow(self, engine: Any, container: ContainerInfo, since: str | None) -> None:
-        generation = self._generation
+    def _follow(self, engine: Any, container: ContainerInfo, since: str | None,
+                generation: int) -> None:
         splitter = LineSplitter()
         last_ts = since
         try:
@@ -150,6 +155,7 @@ class LogsPane(Vertical):
             stream = open_log_stream(engine.api, container.id, tail=tail, since=since)
         except Exception as exc:
             self._push([note(f"— cannot read the logs: {describe_error(exc)} —")], generation)
+            self.post_message(self.Ended(container.id, "unreadable", since, generation))
             return
         if not self._adopt(stream, generation):
             return
@@ -164,15 +170,16 @@ class LogsPane(Vertical):
         if generation != self._generation or stream.closed:
             return
         reason = ended_reason(engine.api, container.id)
-        self.post_message(self.Ended(container.id, reason, last_ts))
+        self.post_message(self.Ended(container.id, reason, last_ts, generation))
 
     def _adopt(self, stream: Any, generation: int) -> bool:
         """Keep ``stream`` for closing later, unless the pane moved on while it opened."""
-        if generation != self._generation:
-            stream.close()
-            return False
-        self._streams.append(stream)
-        return True
+        with self._streams_lock:
+            if generation == self._generation:
+                self._streams.append(stream)
+                return True
+        stream.close()
+        return False
 
     def _push(self, lines: list[LogLine], generation: int | None = None) -> None:
         """From a reader thread: queue lines; wake the UI only if it had nothing queued."""
@@ -191,15 +198,19 @@ class LogsPane(Vertical):
         self.view.append(lines)
 
     def on_logs_pane_ended(self, message: Ended) -> None:
-        if self.container is None or message.container_id != self.container.id:
+        if message.generation != self._generation or self.container is None:
             return
-        self._streams = []
+        with self._streams_lock:
+            self._streams = []
+        self._live = False
         words = {"exited": "container stopped", "removed": "container removed",
                  "engine-gone": "lost the engine", "running": "stream ended"}
-        self.view.append([note(f"— {words.get(message.reason, message.reason)} —")])
+        if message.reason in words:
+            self.view.append([note(f"— {words[message.reason]} —")])
         self._since = message.since
         if message.reason == "running":  # the stream broke but the container runs: resume
-            self.set_timer(0.5, lambda: self._switch(self.container, self._since))
+            self._switch_timer = self.set_timer(
+                0.5, lambda: self._switch(self.container, self._since))
 
     def containers_changed(self, changed: Iterable[ContainerInfo], removed: Iterable[str]) -> None:
         """Resume following when the followed container starts again."""
@@ -209,7 +220,7 @@ class LogsPane(Vertical):
         for info in changed:
             if info.id == current.id:
                 self.container = info
-                if info.state == "running" and not self._streams:
+                if info.state == "running" and not self._live:
                     self._switch(info, self._since or time.strftime(
                         "%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime()))
 
@@ -222,11 +233,13 @@ class LogsPane(Vertical):
         if self._switch_timer is not None:
             self._switch_timer.stop()
             self._switch_timer = None
-        self._generation += 1
-        streams, self._streams = self._streams, []
+        with self._streams_lock:
+            self._generation += 1
+            streams, self._streams = self._streams, []
         for stream in streams:
             stream.close()
         self._following_many = False
+        self._live = False
 
     # Several containers, interleaved ----------------------------------------------------------
 
@@ -245,11 +258,10 @@ class LogsPane(Vertical):
                                      (f"  {len(containers)} containers", "dim")))
         engine = getattr(self.app, "engine", None)
         if engine is not None:
-            _spawn(self._follow_many, engine, containers)
+            _spawn(self._follow_many, engine, containers, self._generation)
 
-    def _follow_many(self, engine: Any, containers: list[ContainerInfo]) -> None:
+    def _follow_many(self, engine: Any, containers: list[ContainerInfo], generation: int) -> None:
         # History first, merged by time; then one follow stream per container from there on.
-        generation = self._generation
         histories, since = [], {}
         for c in containers:
             lines = self._read_history(engine, c, generation)
@@ -290,6 +302,8 @@ class LogsPane(Vertical):
         if not self._adopt(stream, generation):
             return
         for batch in stream:
+            if generation != self._generation:
+                break
             self._push(splitter.feed_chunks(batch), generation)
         self._push(splitter.flush(), generation)
 

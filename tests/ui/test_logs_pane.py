@@ -111,3 +111,18 @@ async def test_marked_containers_interleave_by_time(app_factory, make_container)
         assert stamps == sorted(stamps)  # one timeline, not one container after the other
         assert {line.source for line in lines} == {a.name, b.name}
         assert [ln.plain for ln in lines if ln.source == a.name] == ["a1", "a2", "a3"]
+
+
+async def test_a_start_event_while_the_stream_opens_loses_no_lines(app_factory, make_container):
+    # The watcher may report the container (re-)started while its first stream is still
+    # opening; that must not restart the follow from "now" and drop the history.
+    c = make_container(["sh", "-c", "for i in 1 2 3; do echo early $i; done; sleep 3600"])
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _follow(pilot, app, c)
+        await wait_for(pilot, lambda: "early 3" in _text(pane), what="the output")
+        info = app.engine.container(c.id)
+        pane._switch(info)  # a fresh follow, and the event right after it
+        pane.containers_changed([info], [])
+        await wait_for(pilot, lambda: "early 3" in _text(pane), what="the history again")
+        assert _text(pane).count("early 1") == 1
