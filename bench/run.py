@@ -9,7 +9,6 @@ only some measures. See ``bench/README.md`` for what each number means.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import shutil
@@ -17,11 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import common
+import flood
 from common import Pane, PaneError, Tool, log, median
+from rows import CLI, Row, fmt, fmt_list, table, timeouts_note
 
 KNOWN = "aaa-bench-known"
 PAINT_PREFIX = "bench-c-"
@@ -34,9 +35,7 @@ RSS_SETTLE = 3.0
 TOOL_SETTLE = 5.0
 PAUSE_BETWEEN_RUNS = 0.5
 RESULTS = Path(__file__).resolve().parent / "results.md"
-MEASURES = ("paint", "idle", "outside", "rss")
-CLI, DOCKUI, LAZYDOCKER = "docker CLI", "dockui", "lazydocker"
-COLUMNS = (CLI, DOCKUI, LAZYDOCKER)
+MEASURES = ("paint", "idle", "outside", "rss", "flood")
 
 
 @dataclass(frozen=True)
@@ -53,61 +52,6 @@ class Plan:
         if quick:
             return cls(reps=3, sizes=(0, 100, 500), idle_window=10.0, quick=True)
         return cls(reps=5, sizes=(0, 100, 500, 2000), idle_window=30.0, quick=False)
-
-
-UNIT_FORMATS = {"s": "{:.3f} s", "%": "{:.2f} %", "MB": "{:.0f} MB", "": "{:.0f}"}
-
-
-def fmt(value: float | None, unit: str) -> str:
-    """``value`` with its unit; "error" when the tool gave none, "timed out" for inf."""
-    if value is None:
-        return "error"
-    if math.isinf(value):
-        return "timed out"
-    return UNIT_FORMATS[unit].format(value)
-
-
-def timeouts_note(runs: list[float | None], timeout: float) -> str:
-    """" (k/n runs > T s)" when some runs never showed the awaited text, else ""."""
-    failed = sum(r is None for r in runs)
-    return f" ({failed}/{len(runs)} runs > {timeout:.0f} s)" if failed else ""
-
-
-def fmt_list(values: list[float | None]) -> str:
-    return ", ".join("error" if v is None else f"{v:.3f}" for v in values)
-
-
-@dataclass
-class Row:
-    """One line of the results table: a value per tool, in ``unit``, and dockui's target."""
-
-    measure: str
-    unit: str
-    values: dict[str, float | None] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)  # appended to a tool's cell
-    limit: float | None = None
-    target_note: str = ""
-
-    @property
-    def target(self) -> str:
-        if self.target_note:
-            return self.target_note
-        return "—" if self.limit is None else f"< {self.limit:g} {self.unit}"
-
-    @property
-    def verdict(self) -> str:
-        """PASS / FAIL for dockui against ``limit``."""
-        if self.limit is None:
-            return "—"
-        value = self.values.get(DOCKUI)
-        if value is None:
-            return "no value"
-        return "PASS" if value < self.limit else "FAIL"
-
-    def cells(self) -> list[str]:
-        values = [fmt(self.values[c], self.unit) + self.extra.get(c, "")
-                  if c in self.values else "—" for c in COLUMNS]
-        return [self.measure, *values, self.target, self.verdict]
 
 
 class Bench:
@@ -364,14 +308,6 @@ class Bench:
 # --------------------------------------------------------------------------- formatting
 
 
-def table(rows: list[Row]) -> str:
-    """The results as a Markdown table."""
-    header = ["Measure", *COLUMNS, "dockui target", "dockui"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def engine_version(client) -> str:
     """Engine, API and containerd versions."""
     info = client.version()
@@ -452,6 +388,8 @@ def run(bench: Bench, selected: set[str]) -> None:
         bench.measure_idle()
     if "outside" in selected:
         bench.measure_outside()
+    if "flood" in selected:
+        flood.measure_flood(bench)
 
 
 def main(argv: list[str]) -> int:
