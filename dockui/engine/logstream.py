@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import re
+import struct
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -40,6 +41,8 @@ _STREAM_NAMES = {0: STDOUT, 1: STDOUT, 2: STDERR}
 _SYSTEM_ERROR = 3  # stdcopy's "systemerr": the engine's own error, e.g. a log driver failing
 _TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) ")
 _TIMESTAMP_MAX = 36  # "2024-01-02T03:04:05.123456789+01:00 "
+_FRAME_HEADER = struct.Struct(">BxxxL")  # stream type, 3 zero bytes, payload size
+_new_tuple = tuple.__new__  # a NamedTuple's own __new__ is a Python call: slow per line
 _TTY_MAX_MESSAGE = 4 * 1024 * 1024  # bound on buffering a TTY message with no end in sight
 
 EndReason = Literal["exited", "removed", "engine-gone", "running"]
@@ -299,10 +302,11 @@ class _Dechunker:
 
     def _take(self, data: bytes, pos: int, out: list[bytes]) -> int:
         end = len(data)
+        append, find = out.append, data.find
         while pos < end:
             if self._left:
                 take = min(self._left, end - pos)
-                out.append(data[pos:pos + take])
+                append(data[pos:pos + take])
                 pos += take
                 self._left -= take
                 if self._left:
@@ -313,15 +317,23 @@ class _Dechunker:
                 pos += skip
                 self._crlf -= skip
                 continue
-            eol = data.find(b"\r\n", pos)
+            eol = find(b"\r\n", pos)
             if eol < 0:
                 break
-            size = _chunk_size(data[pos:eol])
+            try:
+                size = int(data[pos:eol], 16)
+            except ValueError:  # a chunk extension (";name=value"), or garbage
+                size = _chunk_size(data[pos:eol])
             pos = eol + 2
             if size == 0:
                 self.done = True  # trailers, if any, are not needed: the response is closed
                 break
-            self._left = size
+            stop = pos + size
+            if stop + 2 <= end:  # the usual case: the whole chunk and its CRLF are here
+                append(data[pos:stop])
+                pos = stop + 2
+            else:
+                self._left = size
         return pos
 
 
@@ -351,21 +363,28 @@ class _FrameParser:
     def feed(self, block: bytes) -> list[LogChunk]:
         data = self._buffer + block if self._buffer else block
         out: list[LogChunk] = []
+        append, find, unpack = out.append, data.find, _FRAME_HEADER.unpack_from
+        names, keep = _STREAM_NAMES, self._keep
         pos, end = 0, len(data)
-        keep = self._keep
+        # Run once per line of a flood: kept to plain slicing, no calls it can do without.
         while end - pos >= 8:
-            size = int.from_bytes(data[pos + 4:pos + 8], "big")
-            stop = pos + 8 + size
+            kind, size = unpack(data, pos)
+            start = pos + 8
+            stop = start + size
             if stop > end:
                 break
-            kind = data[pos]
-            payload = data[pos + 8:stop]
             pos = stop
             if kind == _SYSTEM_ERROR:
-                out.append(LogChunk(STDERR, None, b"[engine] " + payload.rstrip(b"\n") + b"\n"))
+                message = b"[engine] " + data[start:stop].rstrip(b"\n") + b"\n"
+                append(_new_tuple(LogChunk, (STDERR, None, message)))
                 continue
-            stamp, body = _split_timestamp(payload, keep)
-            out.append(LogChunk(_STREAM_NAMES.get(kind, STDOUT), stamp, body))
+            limit = start + _TIMESTAMP_MAX
+            space = find(b" ", start, limit if limit < stop else stop)
+            if space < 0 or not 48 <= data[start] <= 57:  # not stamped (an engine message)
+                append(_new_tuple(LogChunk, (names.get(kind, STDOUT), None, data[start:stop])))
+                continue
+            stamp = data[start:space].decode("ascii", "replace") if keep else None
+            append(_new_tuple(LogChunk, (names.get(kind, STDOUT), stamp, data[space + 1:stop])))
         self._buffer = data[pos:]
         return out
 

@@ -14,6 +14,7 @@ filter survive the oldest lines dropping off.
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from bisect import bisect_left, bisect_right
@@ -62,13 +63,61 @@ def source_style(source: str) -> Style:
     return Style(color=_SOURCE_COLOURS[zlib.crc32(source.encode()) % len(_SOURCE_COLOURS)])
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def cells_of(plain: str) -> int:
+    """Cells ``plain`` takes (it is cleaned: no control characters).
+
+    rich's ``cell_len`` walks a long string character by character in Python; here only the
+    runs of non-ASCII characters are measured, as an ASCII one takes exactly one cell.
+    """
+    if plain.isascii():
+        return len(plain)
+    runs = _NON_ASCII.findall(plain)
+    return len(plain) - sum(map(len, runs)) + sum(map(cell_len, runs))
+
+
+def _first_cells(segments: list[Segment], cells: float) -> tuple[list[Segment], int, float]:
+    """``segments`` cut after at least ``cells`` cells: (segments, their cells, cells covered).
+
+    Covered is ``inf`` when nothing was cut. Measured with :func:`cells_of`, not rich.
+    """
+    kept: list[Segment] = []
+    total = 0
+    for index, segment in enumerate(segments):
+        text = segment.text
+        if total + len(text) > cells + 1 and not segment.control:
+            # An ASCII character is one cell, others up to two (zero-width ones: none), so
+            # take characters until the cells are there, measuring only what is taken.
+            taken = 0
+            while taken < len(text) and total < cells:
+                step = max(1, int(cells - total))
+                piece = text[taken:taken + step]
+                total += cells_of(piece)
+                taken += len(piece)
+            kept.append(Segment(text[:taken], segment.style))
+            if taken < len(text) or index + 1 < len(segments):
+                return kept, total, total
+            return kept, total, math.inf
+        kept.append(segment)
+        total += cells_of(text) if not segment.control else 0
+    return kept, total, math.inf
+
+
 def _widest(lines: Sequence[LogLine], widest: int) -> int:
-    """The widest of ``widest`` and the lines' cell widths, measuring only what could win."""
+    """The widest of ``widest`` and the lines' widths, for the horizontal scroll range.
+
+    A non-ASCII character is counted as two cells (at most what it takes): measuring exactly
+    costs a walk over every such line, and a column too many only adds room to scroll.
+    """
     for line in lines:
-        length = len(line.plain)
-        # A character takes at most two cells, and an ASCII one exactly one.
-        if length > widest or (2 * length > widest and not line.plain.isascii()):
-            widest = max(widest, cell_len(line.plain))
+        plain = line.plain
+        cells = len(plain)
+        if not plain.isascii():
+            cells += cells - len(plain.encode("ascii", "ignore"))
+        if cells > widest:
+            widest = cells
     return widest
 
 
@@ -126,7 +175,9 @@ class LogView(ScrollView, can_focus=True):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._buffer = LogBuffer(max_lines)
-        self._strips: LRUCache[int, Strip] = LRUCache(2048)  # whole lines, by line number
+        # Rendered lines by line number, with the cells they cover (a 10 kB line is cut to what
+        # the view can show: rich measures and crops it character by character).
+        self._strips: LRUCache[int, tuple[Strip, float]] = LRUCache(2048)
         self._folds: LRUCache[tuple[int, int], Sequence[Strip]] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         self._max_cells = 0  # widest line text seen, for the sideways scroll range
@@ -326,25 +377,30 @@ class LogView(ScrollView, can_focus=True):
         if located is None:
             return Strip.blank(width, base)
         number, fold = located
-        strip = self._line_strip(number)
         pad = base + self._style("logview--current") if number == self._current else base
         if not self.wrap:
+            strip = self._line_strip(number, scroll_x + width)
             return strip.crop_extend(scroll_x, scroll_x + width, pad)
+        strip = self._line_strip(number)
         folds = self._folded(number, strip, width)
         if fold >= len(folds):
             return Strip.blank(width, pad)
         return folds[fold].extend_cell_length(width, pad)
 
-    def _line_strip(self, number: int) -> Strip:
-        strip = self._strips.get(number)
-        if strip is None:
-            segments = None
-            if self._pattern is None and number != self._current:
-                segments = self._plain_segments(self._line(number))
-            if segments is None:
-                text = self._line_text(number)
-                segments = list(text.render(self.app.console))
-            strip = self._strips[number] = Strip(segments)
+    def _line_strip(self, number: int, cells: float = math.inf) -> Strip:
+        """Line ``number`` rendered, covering at least its first ``cells`` cells."""
+        cached = self._strips.get(number)
+        if cached is not None and cached[1] >= cells:
+            return cached[0]
+        segments = None
+        if self._pattern is None and number != self._current:
+            segments = self._plain_segments(self._line(number))
+        if segments is None:
+            text = self._line_text(number)
+            segments = list(text.render(self.app.console))
+        segments, length, covers = _first_cells(segments, cells)
+        strip = Strip(segments, length)
+        self._strips[number] = (strip, covers)
         return strip
 
     def _plain_segments(self, line: LogLine) -> list[Segment] | None:
@@ -498,7 +554,7 @@ class LogView(ScrollView, can_focus=True):
         return width
 
     def _height(self, line: LogLine, width: int) -> int:
-        cells = self._decoration_width() + cell_len(line.plain)
+        cells = self._decoration_width() + cells_of(line.plain)
         return max(1, -(-cells // width))
 
     def _ensure_rows(self) -> list[int]:

@@ -26,6 +26,9 @@ from dockui.widgets.log_view import LogView
 TAIL = 500
 """Lines of history shown when a container is selected, before following."""
 MAX_LINES = 20_000
+FLOOD_BATCH = 200
+"""A drain this big means a flood: the next one waits ``FLOOD_INTERVAL`` seconds."""
+FLOOD_INTERVAL = 0.08
 COPY_MAX_LINES = 2000
 """Terminals cap what an OSC 52 clipboard write may carry."""
 SWITCH_DELAY = 0.15
@@ -84,6 +87,8 @@ class LogsPane(Vertical):
         self.building: BuildSpec | None = None
         self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
         self._queue_lock = threading.Lock()
+        self._drain_due = False
+        """A Lines message or a drain timer is on its way (guarded by the queue lock)."""
         self._streams: list[Any] = []
         self._streams_lock = threading.Lock()
         self._live = False
@@ -182,20 +187,33 @@ class LogsPane(Vertical):
         return False
 
     def _push(self, lines: list[LogLine], generation: int | None = None) -> None:
-        """From a reader thread: queue lines; wake the UI only if it had nothing queued."""
+        """From a reader thread: queue lines; wake the UI unless a drain is already due."""
         if not lines or (generation is not None and generation != self._generation):
             return
         with self._queue_lock:
-            was_empty = not self._queue
             self._queue.extend(lines)
-        if was_empty:
-            self.post_message(self.Lines())
+            if self._drain_due:
+                return
+            self._drain_due = True
+        self.post_message(self.Lines())
 
     def on_logs_pane_lines(self, _message: Lines) -> None:
+        self._drain()
+
+    def _drain(self) -> None:
+        """Show the queued lines. In a flood, wait a little before the next batch.
+
+        The reader threads and the screen share one interpreter lock: drawing every few
+        milliseconds would starve the readers. A trickle is shown at once.
+        """
         with self._queue_lock:
             lines = list(self._queue)
             self._queue.clear()
-        self.view.append(lines)
+            self._drain_due = len(lines) >= FLOOD_BATCH
+        if lines:
+            self.view.append(lines)
+        if self._drain_due:
+            self.set_timer(FLOOD_INTERVAL, self._drain)
 
     def on_logs_pane_ended(self, message: Ended) -> None:
         if message.generation != self._generation or self.container is None:

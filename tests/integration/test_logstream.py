@@ -54,6 +54,14 @@ def test_dechunker_across_any_boundary():
         assert decoder.done
 
 
+def test_dechunker_skips_chunk_extensions():
+    raw = b"3;name=value\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+    for step in (1, 4, 1000):
+        decoder = _Dechunker()
+        assert b"".join(_feed_bytewise(lambda d, dec=decoder: [dec.feed(d)], raw, step)) == \
+            b"abcde"
+
+
 def test_frame_parser_across_any_boundary():
     data = (_frame(1, TS + b" out\n") + _frame(2, TS + b" err\n") + _frame(1, b"")
             + _frame(3, b"log driver failed") + _frame(1, TS + b" " + b"y" * 70000))

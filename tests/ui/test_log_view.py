@@ -394,3 +394,20 @@ async def test_bindings_are_described_for_the_footer():
     keys = {binding.key: binding.description for binding in LogView.BINDINGS}
     assert set(keys) == {"f", "t", "w", "n", "N"}
     assert all(keys.values())
+
+
+async def test_a_long_line_scrolls_sideways_to_its_end():
+    # Only what the view can show of a long line is rendered; scrolling right renders more.
+    long = "start " + "x" * 8000 + " 日本 middle " + "y" * 2000 + " finish"
+    app = LogApp()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.append([LogLine(long, "stdout", TS), LogLine("short", "stdout", TS)])
+        await pilot.pause()
+        assert _on_screen(view, "start xxx") and not _on_screen(view, "finish")
+        view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
+        await pilot.pause()
+        assert _on_screen(view, "yyy finish")
+        view.scroll_to(x=8000, animate=False, immediate=True)
+        await pilot.pause()
+        assert _on_screen(view, "x 日本 middle y")
