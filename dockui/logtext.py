@@ -59,11 +59,11 @@ class LogLine:
         source: Name of the container the line came from, when interleaving several.
     """
 
-    __slots__ = ("_ansi", "_spans", "plain", "source", "stream", "timestamp")
+    __slots__ = ("_ansi", "_plain", "_spans", "source", "stream", "timestamp")
 
     def __init__(
         self,
-        plain: str,
+        plain: str | None,
         stream: Stream = STDOUT,
         timestamp: str | None = None,
         spans: tuple[Span, ...] = (),
@@ -74,7 +74,8 @@ class LogLine:
         """Create a line.
 
         Args:
-            plain: The text as shown (already safe).
+            plain: The text as shown (already safe); ``None`` to work it out from ``ansi``
+                when first needed (most lines of a flood drop off unseen).
             stream: ``"stdout"`` or ``"stderr"``.
             timestamp: The engine's timestamp, if any.
             spans: Styles over ``plain``.
@@ -82,12 +83,38 @@ class LogLine:
             ansi: The raw text with escape sequences ``plain`` was made from; when given,
                 ``spans`` is computed from it on first use instead.
         """
-        self.plain = plain
+        if plain is None and ansi is None:
+            raise ValueError("a LogLine needs its text or the raw text it comes from")
+        self._plain = plain
         self.stream = stream
         self.timestamp = timestamp
         self.source = source
         self._ansi = ansi
         self._spans: tuple[Span, ...] | None = None if ansi is not None else spans
+
+    @property
+    def plain(self) -> str:
+        """The text as shown: no control characters, tabs expanded."""
+        plain = self._plain
+        if plain is None:
+            plain = self._plain = plain_text(self._ansi or "")
+        return plain
+
+    def width_bound(self) -> int:
+        """At least the cells the line takes, worked out cheaply (for a scroll range).
+
+        A non-ASCII character counts as two cells; a line not yet converted is measured on
+        its raw text, which only loses characters on the way (unless it holds tabs).
+        """
+        text = self._plain
+        if text is None:
+            text = self._ansi or ""
+            if "\t" in text:
+                text = self.plain
+        cells = len(text)
+        if not text.isascii():
+            cells += cells - len(text.encode("ascii", "ignore"))
+        return cells
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -109,7 +136,7 @@ class LogLine:
 
     def with_source(self, source: str | None) -> LogLine:
         """Return a copy of this line tagged with another ``source``."""
-        line = LogLine(self.plain, self.stream, self.timestamp, (), source, ansi=self._ansi)
+        line = LogLine(self._plain, self.stream, self.timestamp, (), source, ansi=self._ansi)
         line._spans = self._spans
         return line
 
@@ -409,8 +436,8 @@ def _make_line(text: str, stream: Stream, timestamp: str | None, source: str | N
     """A :class:`LogLine` for decoded ``text`` (no newline, no ``\\r``, not too long)."""
     if text.isprintable():
         return LogLine(text, stream, timestamp, (), source)
-    if "\x1b" in text:  # styles are worked out when the line is first shown
-        return LogLine(plain_text(text), stream, timestamp, (), source, ansi=text)
+    if "\x1b" in text:  # text and styles are worked out when the line is first needed
+        return LogLine(None, stream, timestamp, (), source, ansi=text)
     return LogLine(_visible_line(text), stream, timestamp, (), source)
 
 

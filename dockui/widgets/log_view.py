@@ -108,14 +108,11 @@ def _first_cells(segments: list[Segment], cells: float) -> tuple[list[Segment], 
 def _widest(lines: Sequence[LogLine], widest: int) -> int:
     """The widest of ``widest`` and the lines' widths, for the horizontal scroll range.
 
-    A non-ASCII character is counted as two cells (at most what it takes): measuring exactly
-    costs a walk over every such line, and a column too many only adds room to scroll.
+    Bounds, not exact widths (see :meth:`LogLine.width_bound`): measuring exactly costs a walk
+    over every such line, and a column too many only adds room to scroll.
     """
     for line in lines:
-        plain = line.plain
-        cells = len(plain)
-        if not plain.isascii():
-            cells += cells - len(plain.encode("ascii", "ignore"))
+        cells = line.width_bound()
         if cells > widest:
             widest = cells
     return widest

@@ -244,3 +244,18 @@ def test_timestamp_key_pads_fraction():
     assert timestamp_key("2024-01-01T00:00:00.5Z") > timestamp_key("2024-01-01T00:00:00.45Z")
     fixed = "2024-01-01T00:00:00.123456789Z"
     assert timestamp_key(fixed) == fixed
+
+
+def test_a_coloured_line_is_converted_only_when_needed():
+    line = LineSplitter().feed("stdout", b"\x1b[31mred\x1b[0m\tx\n")[0]
+    assert line._plain is None  # nothing worked out yet
+    assert line.plain == "red     x"  # the tab expanded to the next stop
+    assert line.width_bound() >= 9
+    assert line.spans and line.spans[0].end == 3
+
+
+@pytest.mark.parametrize("raw", [b"\x1b[1mbold\x1b[0m", "日本\x1b[2J".encode(), b"plain"])
+def test_width_bound_is_never_below_the_cells(raw):
+    from rich.cells import cell_len
+    line = LineSplitter().feed("stdout", raw + b"\n")[0]
+    assert line.width_bound() >= cell_len(line.plain)
