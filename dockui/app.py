@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ class DockuiApp(App):
         self.target: EngineTarget | None = None
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
+        self._memory_settled = False
         self.command_log = CommandLog()
         """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
@@ -112,6 +114,19 @@ class DockuiApp(App):
         from dockui.screens.host_switcher import HostSwitcher
 
         self.push_screen(HostSwitcher(self.target), lambda t: t and self.start_watcher(t))
+
+    def settle_memory(self) -> None:
+        """Once the first lists are on screen: set what the app holds for good aside.
+
+        Modules, widgets and styles live as long as the app: out of the collector's reach, a
+        full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
+        for it). Not in tests, which run many apps in one process.
+        """
+        if self._memory_settled or self.is_headless:
+            return
+        self._memory_settled = True
+        gc.collect()
+        gc.freeze()
 
     def action_help(self) -> None:
         from dockui.screens.help import HelpScreen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +29,21 @@ def bindings_of(widget: Widget) -> list[tuple[str, str]]:
     return rows
 
 
+def _two_columns(rows: list[tuple[str, str]], titles: set[str]) -> Text:
+    """Keys and what they do, as one Text: it shows at once where a Table takes a while."""
+    width = max(len(keys) for keys, _ in rows if keys not in titles) + 2
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    for index, (keys, description) in enumerate(rows):
+        if index:
+            text.append("\n")
+        if keys in titles and not description:
+            text.append(keys, style="bold underline")
+        else:
+            text.append(keys.ljust(width), style="bold cyan")
+            text.append(description)
+    return text
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the app and of each pane."""
 
@@ -44,26 +58,24 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         main = self.app.main  # type: ignore[attr-defined]
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
         sections: list[tuple[str, list[Widget]]] = [("Everywhere", [self.app, main])]
         for name in ("project", "images", "containers", "logs"):
             body = main.pane_body(name)
             sections.append((f"{name.title()} pane", [body, *body.query("*")]))
+        rows: list[tuple[str, str]] = []
         for title, widgets in sections:
-            table.add_row(Text(title, style="bold underline"), "")
+            rows.append((title, ""))
             done: set[str] = set()
             for widget in widgets:
                 for keys, description in bindings_of(widget):
                     if keys not in done:
                         done.add(keys)
-                        table.add_row(keys, description)
-            table.add_row("", "")
-        table.add_row("tab / shift+tab", "next / previous pane")
-        table.add_row("ctrl+p", "command palette: every action")
+                        rows.append((keys, description))
+            rows.append(("", ""))
+        rows += [("tab / shift+tab", "next / previous pane"),
+                 ("ctrl+p", "command palette: every action")]
         with VerticalScroll():
-            yield Static(table)
+            yield Static(_two_columns(rows, {title for title, _ in sections}))
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

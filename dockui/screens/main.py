@@ -169,6 +169,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self.containers.replace_all({c.id: c for c in message.containers})
         self._set_images(message.images)
         self._after_change()
+        self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
 
     def on_containers_changed(self, message: ContainersChanged) -> None:
         self.containers.apply_changes(message.changed, message.removed)

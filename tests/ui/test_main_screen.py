@@ -139,3 +139,16 @@ async def test_hostile_strings_show_harmlessly(app_factory, make_container):
         assert "␛]0;pwned␇[/]␛[2J[bold]x" in row
         assert "\x1b" not in screen_text(app)
         assert app.is_running
+
+
+async def test_question_mark_lists_every_pane_s_keys(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 150)) as pilot:  # tall: the whole list on screen
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", what="help")
+        text = screen_text(app)
+        for expected in ("Everywhere", "Containers pane", "Logs pane", "Exec shell",
+                         "Save to file", "command palette"):
+            assert expected in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.main, what="help to close")
