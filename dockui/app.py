@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -15,11 +16,13 @@ from dockui.command_log import CommandLog
 from dockui.commands import DockuiCommands
 from dockui.engine.models import ContainerInfo, ImageInfo
 from dockui.engine.resolve import EngineTarget, ResolveError, resolve_target
-from dockui.engine.service import Engine
-from dockui.engine.watcher import Watcher
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
 from dockui.prefetch import Prefetch
 from dockui.screens.main import MainScreen
+
+if TYPE_CHECKING:  # docker-py comes with them: the watcher's thread imports it
+    from dockui.engine.service import Engine
+    from dockui.engine.watcher import Watcher
 
 START_HINT = ("start one with `sudo systemctl start docker` (or `make run` in dockui's "
               "folder), or choose another with --host / --context")
@@ -53,6 +56,8 @@ class DockuiApp(App):
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
         self._memory_settled = False
+        self._deferred: EngineTarget | None = None
+        """The engine to connect to once the prefetched lists are on screen."""
         self.command_log = CommandLog()
         """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
@@ -68,13 +73,18 @@ class DockuiApp(App):
         except ResolveError as exc:
             self.main.post_message(EngineStatus("down", f"no engine: {exc}"))
             return
-        self.start_watcher(self.target)
+        if self.prefetch is not None and self.prefetch.containers is not None:
+            self._deferred = self.target  # the prefetched lists paint first; then docker-py
+        else:
+            self.start_watcher(self.target)
 
     def start_watcher(self, target: EngineTarget) -> None:
         """Connect to ``target`` (replacing any current engine) and keep the lists live."""
         if self.watcher is not None:
             self.watcher.stop()
         self.target = target
+        from dockui.engine.watcher import Watcher  # docker-py itself loads in its thread
+
         self.watcher = Watcher(target, self)
         # A daemon thread, not a Textual worker: exit must not wait for a blocked read.
         threading.Thread(target=self.watcher.run, name="dockui-watcher", daemon=True).start()
@@ -115,13 +125,18 @@ class DockuiApp(App):
 
         self.push_screen(HostSwitcher(self.target), lambda t: t and self.start_watcher(t))
 
-    def settle_memory(self) -> None:
-        """Once the first lists are on screen: set what the app holds for good aside.
+    def after_first_paint(self) -> None:
+        """The first lists are on screen: connect (if that waited), then settle memory."""
+        if self._deferred is not None:
+            target, self._deferred = self._deferred, None
+            if self.watcher is None:
+                self.start_watcher(target)
+        self.set_timer(1.0, self._settle_memory)
 
-        Modules, widgets and styles live as long as the app: out of the collector's reach, a
-        full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
-        for it). Not in tests, which run many apps in one process.
-        """
+    def _settle_memory(self) -> None:
+        # Modules, widgets and styles live as long as the app: out of the collector's reach, a
+        # full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
+        # for it). Not in tests, which run many apps in one process.
         if self._memory_settled or self.is_headless:
             return
         self._memory_settled = True

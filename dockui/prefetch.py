@@ -14,8 +14,9 @@ import os
 import socket
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
+
+from dockui.docker_config import current_context_name
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 TIMEOUT = 2.0
@@ -43,12 +44,7 @@ def local_socket(host: str | None, context: str | None,
         return chosen[len("unix://"):] if chosen.startswith("unix://") else None
     if environ.get("DOCKER_CONTEXT", "default") != "default":
         return None
-    config_dir = environ.get("DOCKER_CONFIG") or str(Path.home() / ".docker")
-    try:
-        config = json.loads((Path(config_dir) / "config.json").read_text())
-    except (OSError, ValueError):
-        config = {}
-    if isinstance(config, dict) and config.get("currentContext", "default") != "default":
+    if current_context_name(environ) != "default":
         return None
     return DEFAULT_SOCKET
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docker.utils.build import PatternMatcher, exclude_paths
+from dockui.engine.loading import load_docker
 
 MAX_RISKY = 20
 """How many risky entries a summary lists at most; the rest only show in ``risky_total``."""
@@ -73,6 +73,9 @@ def context_matcher(
         ``.dockerignore`` excludes it.
     """
     # docker-py appends "!<dockerfile>" so the Dockerfile is sent even if a pattern hides it.
+    load_docker()  # docker-py, only when a folder is read
+    from docker.utils.build import PatternMatcher
+
     matcher = PatternMatcher([*read_dockerignore(path), f"!{dockerfile}"])
     return matcher.matches
 
@@ -89,6 +92,9 @@ def context_summary(path: str | os.PathLike[str], dockerfile: str = "Dockerfile"
     """
     root = os.path.abspath(path)
     try:
+        load_docker()
+        from docker.utils.build import exclude_paths
+
         # exclude_paths appends to the list it is given: hand it a fresh one.
         sent = exclude_paths(root, read_dockerignore(root), dockerfile=dockerfile)
     except OSError as exc:

@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from docker.context import ContextAPI
-from docker.errors import ContextException, ContextNotFound, TLSParameterError
-from docker.utils import kwargs_from_env
+from dockui.docker_config import current_context_name
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 SSH_CLIENT_VARIABLE = "DOCKUI_SSH_CLIENT"
@@ -88,6 +86,11 @@ def _resolve(host: str | None, context: str | None, env: dict[str, str]) -> Engi
         return EngineTarget(host=env["DOCKER_HOST"], source="DOCKER_HOST", tls=_tls_from_env(env))
     if env.get("DOCKER_CONTEXT"):
         return _from_context(env["DOCKER_CONTEXT"], "DOCKER_CONTEXT")
+    if current_context_name() == "default":  # the usual case: no need to load docker-py yet
+        return EngineTarget(host=DEFAULT_HOST, source="default")
+    from docker.context import ContextAPI
+    from docker.errors import ContextException
+
     try:
         current = ContextAPI.get_current_context()
     except (ContextException, OSError, ValueError) as exc:
@@ -136,6 +139,9 @@ def _with_ssh_choice(target: EngineTarget, env: Mapping[str, str]) -> EngineTarg
 
 
 def _from_context(name: str, how: str) -> EngineTarget:
+    from docker.context import ContextAPI
+    from docker.errors import ContextException, ContextNotFound
+
     try:
         ctx = ContextAPI.get_context(name)
     except ContextNotFound as exc:
@@ -153,6 +159,9 @@ def _from_context(name: str, how: str) -> EngineTarget:
 
 def _tls_from_env(env: Mapping[str, str]) -> Any:
     # docker-py applies DOCKER_TLS_VERIFY / DOCKER_CERT_PATH exactly as the CLI does.
+    from docker.errors import TLSParameterError
+    from docker.utils import kwargs_from_env
+
     try:
         return kwargs_from_env(dict(env) or {"_": ""}).get("tls")
     except TLSParameterError as exc:
@@ -165,6 +174,9 @@ def _tls_from_env(env: Mapping[str, str]) -> Any:
 
 def list_contexts() -> list[tuple[str, str]]:
     """The docker contexts as ``(name, host)`` pairs, ``default`` first."""
+    from docker.context import ContextAPI
+    from docker.errors import ContextException
+
     try:
         return [(c.Name, c.Host or DEFAULT_HOST) for c in ContextAPI.contexts()]
     except (ContextException, OSError, ValueError):

@@ -12,11 +12,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from dockui.engine.errors import EngineError
+from dockui.engine.loading import load_docker
 from dockui.engine.models import ContainerInfo, EngineEvent, ImageInfo
 from dockui.engine.resolve import EngineTarget
-from dockui.engine.service import Engine, EngineError, connect
+
+if TYPE_CHECKING:
+    from dockui.engine.service import Engine
 
 # Events that cannot change what the lists show: skip the fetch they would cost.
 _IGNORED_ACTIONS = ("exec_", "attach", "resize", "top", "archive-path", "extract-to-dir",
@@ -55,7 +59,7 @@ class Watcher:
     """Connects to an engine and streams its changes to a listener until :meth:`stop`."""
 
     def __init__(self, target: EngineTarget, listener: WatcherListener,
-                 connect: Callable[[EngineTarget], Engine] = connect,
+                 connect: Callable[[EngineTarget], Engine] | None = None,
                  max_backoff: float = 5.0) -> None:
         self.target = target
         self.listener = listener
@@ -81,6 +85,11 @@ class Watcher:
         """Connect, snapshot, follow events; on loss, reconnect with backoff. Blocks."""
         backoff = 0.5
         attempt = 0
+        if self._connect is None:  # docker-py is imported here, off the UI's thread
+            load_docker()
+            from dockui.engine.service import connect
+
+            self._connect = connect
         while not self._stopped.is_set():
             attempt += 1
             self.listener.engine_connecting(self.target, attempt)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dockui.engine.service import Engine, EngineError
+from dockui.engine.errors import EngineError
+
+if TYPE_CHECKING:
+    from dockui.engine.service import Engine
 
 
 class EngineActions:

@@ -11,8 +11,8 @@ from textual.app import SuspendNotSupported
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
+from dockui.engine.errors import describe_error
 from dockui.engine.models import ContainerInfo
-from dockui.engine.service import describe_error
 from dockui.screens.confirm import ConfirmScreen
 from dockui.screens.form import FieldError, FormScreen
 

@@ -53,6 +53,8 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     def __init__(self, project_dir: Path) -> None:
         super().__init__()
+        self._prefetched = False
+        self._painted = False
         self.project_dir = project_dir
         self.active = "containers"
 
@@ -70,20 +72,28 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     def on_mount(self) -> None:
         self.query_one("#containers").focus()
-        self._show_prefetched()
-        self.scan_project()
+        self._prefetched = self._show_prefetched()
+        if not self._prefetched:
+            self.scan_project()
         # "3 minutes ago" ages: redrawn from data already here, no engine call.
         self.set_interval(60, self._refresh_ages)
 
-    def _show_prefetched(self) -> None:
+    def _show_prefetched(self) -> bool:
         """Show the early answer of a local engine, if it is in (it usually is by now)."""
         prefetch = getattr(self.app, "prefetch", None)
         if prefetch is None or not prefetch.done.wait(0.3) or prefetch.containers is None:
-            return
+            return False
         from dockui.engine.summaries import container_from_summary, image_from_summary
 
         self.post_message(Snapshot([container_from_summary(r) for r in prefetch.containers],
                                    [image_from_summary(r) for r in prefetch.images or []]))
+        return True
+
+    def _after_first_paint(self) -> None:
+        # Work that competes with the first frame for the interpreter waits until it is out.
+        if self._prefetched:
+            self.scan_project()
+        self.app.after_first_paint()  # type: ignore[attr-defined]
 
     def _refresh_ages(self) -> None:
         self.images.invalidate_cells()
@@ -169,7 +179,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self.containers.replace_all({c.id: c for c in message.containers})
         self._set_images(message.images)
         self._after_change()
-        self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
+        if not self._painted:
+            self._painted = True
+            self.call_after_refresh(self._after_first_paint)
 
     def on_containers_changed(self, message: ContainersChanged) -> None:
         self.containers.apply_changes(message.changed, message.removed)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 from textual import work
 
-from dockui.engine.build import Build, BuildCancelled, BuildFailed, BuildSpec
-from dockui.engine.service import EngineError
+from dockui.engine.errors import EngineError
 from dockui.messages import BuildEnded, BuildProgress
 from dockui.project.scan import scan_project
 from dockui.screens.confirm import ConfirmScreen
 from dockui.widgets.project_pane import ProjectView
+
+if TYPE_CHECKING:  # docker-py comes with them: imported at the first build
+    from dockui.engine.build import Build, BuildSpec
 
 BATCH_SECONDS = 0.05
 """Build output is posted to the UI at most this often: a chatty build must not flood it."""
@@ -65,6 +68,8 @@ class ProjectActions:
             self.notify("No engine: the build can start once dockui is connected.",
                         severity="error")
             return
+        from dockui.engine.build import Build
+
         self._build = Build(engine.api, spec)
         self.logs_pane.start_build(spec)
         self.action_focus_pane("logs")
@@ -76,6 +81,8 @@ class ProjectActions:
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def run_build(self, build: Build) -> None:
+        from dockui.engine.build import BuildCancelled, BuildFailed
+
         batch: list = []
         last = time.monotonic()
         outcome = BuildEnded(ok=False, spec=build.spec)

@@ -7,9 +7,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from dockui.engine.errors import EngineError
 from dockui.engine.format import format_size
 from dockui.engine.models import ContainerInfo, ImageInfo
-from dockui.engine.service import EngineError
 from dockui.screens.confirm import ConfirmScreen
 
 

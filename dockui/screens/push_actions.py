@@ -7,8 +7,7 @@ from typing import Any
 
 from textual import work
 
-from dockui.engine.registry import AuthRequired, LoginRejected, login, push, registry_of
-from dockui.engine.service import EngineError
+from dockui.engine.errors import EngineError
 from dockui.messages import JobEnded, JobProgress
 from dockui.screens.login_dialog import Login, LoginDialog
 from dockui.widgets.images_table import ImagesTable
@@ -26,6 +25,8 @@ class PushActions:
         if self.app.engine is None:
             self.notify("Not connected to an engine.", severity="error")
             return
+        from dockui.engine.registry import registry_of  # docker-py: at the first push
+
         registry = registry_of(tag)
         self.logs_pane.start_job(f"pushing {tag} to {registry}", f"$ docker push {tag}")
         self.action_focus_pane("logs")
@@ -33,6 +34,8 @@ class PushActions:
 
     @work(thread=True, exclusive=True, group="push", exit_on_error=False)
     def run_push(self, reference: str) -> None:
+        from dockui.engine.registry import AuthRequired, push
+
         api = self.app.engine.api
         started = time.monotonic()
         last = 0.0
@@ -85,6 +88,8 @@ class PushActions:
 
     @work(thread=True, exclusive=True, group="push", exit_on_error=False)
     def log_in_and_push(self, credentials: Login, reference: str) -> None:
+        from dockui.engine.registry import LoginRejected, login
+
         app: Any = self.app
         try:
             login(app.engine.api, credentials.registry, credentials.username,

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
 from dockui.engine.models import ContainerInfo
-from dockui.engine.options import RunSpec
-from dockui.engine.run import (
-    StartFailed,
-    create_and_start,
-    engine_socket_paths,
-    list_networks,
-    remove_quietly,
-)
-from dockui.engine.service import Engine, EngineError
-from dockui.run_history import history_path, recall, remember
 from dockui.screens.confirm import ConfirmScreen
-from dockui.screens.run_dialog import RunContext, RunDialog, ShowExisting
+
+if TYPE_CHECKING:  # the run form and the engine calls are imported when first used
+    from dockui.engine.options import RunSpec
+    from dockui.engine.run import StartFailed
+    from dockui.engine.service import Engine
+    from dockui.screens.run_dialog import RunContext, ShowExisting
 
 PROJECT_LABEL = "dockui.project"
 """Label on containers run by dockui: the project folder it ran them from."""
@@ -57,11 +52,17 @@ class RunActions:
         if engine is None:
             self.notify("Not connected to an engine.", severity="error")
             return
+        from dockui.screens.run_dialog import RunDialog
+
         name = self.images.selected_tag or image.short_id
         self.app.push_screen(RunDialog(name, self._run_context(engine, name)),
                              self._run_form_closed)
 
     def _run_context(self, engine: Engine, image: str) -> RunContext:
+        from dockui.engine.run import engine_socket_paths, list_networks
+        from dockui.run_history import history_path, recall
+        from dockui.screens.run_dialog import RunContext
+
         app: Any = self.app
         return RunContext(
             project_dir=self.project_dir,
@@ -75,6 +76,9 @@ class RunActions:
         )
 
     def _run_form_closed(self, result: RunSpec | ShowExisting | None) -> None:
+        from dockui.engine.options import RunSpec
+        from dockui.screens.run_dialog import ShowExisting
+
         if isinstance(result, ShowExisting):
             if not self._select_container(result.container_id):
                 self.notify(f"{result.name} is not shown in Containers: clear the filter, "
@@ -84,6 +88,8 @@ class RunActions:
             self._run(result)
 
     def _run(self, spec: RunSpec) -> None:
+        from dockui.run_history import history_path, remember
+
         app: Any = self.app
         engine = app.engine
         if engine is None:
@@ -98,6 +104,9 @@ class RunActions:
     @work(thread=True, group="run", exit_on_error=False)
     def run_container(self, engine: Engine, spec: RunSpec, argv: list[str],
                       labels: dict[str, str]) -> None:
+        from dockui.engine.run import StartFailed, create_and_start
+        from dockui.engine.service import EngineError
+
         app: Any = self.app
         try:
             container_id = create_and_start(engine.api, spec, labels, self.project_dir,
@@ -148,6 +157,8 @@ class RunActions:
                 self.notify(f"Kept {short} (created, not running).", timeout=4)
                 self._select_container(exc.container_id, tries=SELECT_TRIES)
                 return
+            from dockui.engine.run import remove_quietly
+
             self.engine_call(["docker", "rm", "--force", "--volumes", short],
                              lambda e: remove_quietly(e.api, exc.container_id),
                              f"Removed {short}, which did not start")

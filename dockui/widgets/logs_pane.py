@@ -7,7 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,12 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
-from dockui.engine.build import BuildRecord, BuildSpec
-from dockui.engine.logstream import ended_reason, open_log_stream
+from dockui.engine.errors import describe_error
 from dockui.engine.models import ContainerInfo
-from dockui.engine.service import describe_error
 from dockui.logtext import LineSplitter, LogLine, interleave
 from dockui.widgets.log_view import LogView
+
+if TYPE_CHECKING:
+    from dockui.engine.build import BuildRecord, BuildSpec
 
 TAIL = 500
 """Lines of history shown when a container is selected, before following."""
@@ -153,6 +154,8 @@ class LogsPane(Vertical):
 
     def _follow(self, engine: Any, container: ContainerInfo, since: str | None,
                 generation: int) -> None:
+        from dockui.engine.logstream import ended_reason, open_log_stream
+
         splitter = LineSplitter()
         last_ts = since
         try:
@@ -296,6 +299,8 @@ class LogsPane(Vertical):
 
     def _read_history(self, engine: Any, container: ContainerInfo,
                       generation: int) -> list[LogLine]:
+        from dockui.engine.logstream import open_log_stream
+
         splitter = LineSplitter(source=container.name)
         lines: list[LogLine] = []
         try:
@@ -311,6 +316,8 @@ class LogsPane(Vertical):
 
     def _follow_one(self, engine: Any, container: ContainerInfo, since: str | None,
                     generation: int) -> None:
+        from dockui.engine.logstream import open_log_stream
+
         splitter = LineSplitter(source=container.name)
         try:
             stream = open_log_stream(engine.api, container.id, tail="all",
