@@ -7,6 +7,7 @@ its terminal attributes came back unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -508,7 +509,8 @@ def _dial_stdio(channel: paramiko.Channel) -> None:
     except (OSError, EOFError):  # paramiko raises EOFError on a closed channel
         return
     finally:
-        channel.close()
+        with contextlib.suppress(OSError, EOFError):  # the transport may be gone already
+            channel.close()
         engine.close()
 
 
