@@ -22,6 +22,10 @@ def _measure_cell(console: Any, renderable: Any, default: int, **kwargs: Any) ->
 _data_table.measure = _measure_cell  # type: ignore[assignment]
 
 Cells = tuple[Any, ...]
+FIRST_ROWS = 80
+"""Rows a rebuild adds before the screen is drawn; more than a terminal shows."""
+FILL_CHUNK = 500
+"""Rows added per frame after that, so 2,000 containers do not hold up the first frame."""
 
 
 class ResourceTable(DataTable):
@@ -43,6 +47,9 @@ class ResourceTable(DataTable):
         self._cells: dict[str, Cells] = {}
         self._made_from: dict[str, Any] = {}
         """The item each cached row of cells was made from: unchanged items reuse them."""
+        self._filled = 0
+        """How many of ``_shown`` are rows of the table yet (the rest are added frame by frame)."""
+        self._fill_generation = 0
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -98,24 +105,44 @@ class ResourceTable(DataTable):
 
     def _update_changed(self, cells: dict[str, Cells]) -> None:
         columns = [key for key, _ in self.COLUMNS]
+        filled = set(self._shown[:self._filled]) if self._filled < len(self._shown) else None
         with self.app.batch_update():
             for key, row in cells.items():
                 old = self._cells.get(key)
-                if old is row or old == row:
-                    continue
+                if old is row or old == row or (filled is not None and key not in filled):
+                    continue  # unchanged, or not added yet (it will be, from the new cells)
                 for index, value in enumerate(row):
                     if old is None or old[index] != value:
                         self.update_cell(key, columns[index], value)
 
     def _rebuild(self, keys: list[str], cells: dict[str, Cells]) -> None:
         selected = self.selected_key
+        at = keys.index(selected) if selected in cells else None
+        self._fill_generation += 1
         with self.app.batch_update():
             self.clear()
-            for key in keys:
-                self.add_row(*cells[key], key=key)
-            self._shown = keys
-            if selected in cells:
-                self.move_cursor(row=keys.index(selected), animate=False)
+            self._shown, self._filled = keys, 0
+            self._fill_to(max(FIRST_ROWS, at + 1 if at is not None else 0), cells)
+            if at is not None:
+                self.move_cursor(row=at, animate=False)
+        if self._filled < len(keys):
+            generation = self._fill_generation
+            self.call_after_refresh(lambda: self._fill_later(generation))
+
+    def _fill_to(self, count: int, cells: dict[str, Cells] | None = None) -> None:
+        """Add the rows of ``_shown`` up to ``count``."""
+        cells = self._cells if cells is None else cells
+        for key in self._shown[self._filled:count]:
+            self.add_row(*cells[key], key=key)
+        self._filled = max(self._filled, min(count, len(self._shown)))
+
+    def _fill_later(self, generation: int) -> None:
+        if generation != self._fill_generation:
+            return  # rebuilt since: that rebuild fills its own rows
+        with self.app.batch_update():
+            self._fill_to(self._filled + FILL_CHUNK)
+        if self._filled < len(self._shown):
+            self.call_after_refresh(lambda: self._fill_later(generation))
 
     @property
     def selected_key(self) -> str | None:
@@ -136,7 +163,10 @@ class ResourceTable(DataTable):
     def select_key(self, key: str) -> bool:
         """Move the cursor to ``key``'s row if shown."""
         if key in self._shown:
-            self.move_cursor(row=self._shown.index(key), animate=False)
+            index = self._shown.index(key)
+            if index >= self._filled:
+                self._fill_to(index + 1)
+            self.move_cursor(row=index, animate=False)
             return True
         return False
 
