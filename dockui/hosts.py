@@ -7,14 +7,13 @@ Pure: file reading and writing, and checking an address; no engine, no UI. The f
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from dockui.config_dir import config_file, write_json
 
 URL_FORMS = "unix:///path, tcp://host[:port] or ssh://[user@]host[:port]"
 
@@ -46,10 +45,7 @@ def hosts_path(environ: Mapping[str, str] | None = None) -> Path:
 
     ``XDG_CONFIG_HOME`` defaults to ``~/.config`` (``~`` from ``HOME``).
     """
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or os.path.join(
-        env.get("HOME") or os.path.expanduser("~"), ".config")
-    return Path(base) / "dockui" / "hosts.json"
+    return config_file("hosts.json", environ)
 
 
 def normalize_url(text: str) -> str:
@@ -103,18 +99,8 @@ def save_hosts(path: Path, hosts: list[SavedHost]) -> None:
     """
     data = {"hosts": [{"url": h.url, "ssh_client": h.ssh_client} for h in hosts]}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".hosts-", suffix=".json", dir=path.parent)
+        write_json(path, data)
     except OSError as exc:
-        raise HostsFileError(f"cannot write {path}: {exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
-            out.write("\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise HostsFileError(f"cannot write {path}: {exc}") from exc
 
 

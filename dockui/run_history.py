@@ -10,16 +10,14 @@ remembering options is a convenience and must never stop a run.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from dockui.config_dir import config_file, write_json
 from dockui.engine.options import RunSpec, is_secret_key
 
 FILE_NAME = "run_history.json"
@@ -35,16 +33,7 @@ def history_path(environ: Mapping[str, str] | None = None) -> Path:
         environ: The environment to read ``XDG_CONFIG_HOME`` and ``HOME`` from; dockui's own
             by default.
     """
-    environ = os.environ if environ is None else environ
-    config = environ.get("XDG_CONFIG_HOME", "")
-    # The XDG spec says to ignore a relative value.
-    base = Path(config) if config and Path(config).is_absolute() else _home(environ) / ".config"
-    return base / "dockui" / FILE_NAME
-
-
-def _home(environ: Mapping[str, str]) -> Path:
-    home = environ.get("HOME", "")
-    return Path(home) if home else Path.home()
+    return config_file(FILE_NAME, environ)
 
 
 def line_to_store(spec: RunSpec) -> str:
@@ -97,16 +86,4 @@ def _used(entry: Mapping[str, Any]) -> float:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically (a crash leaves the old file); mkstemp makes it readable by the user
-    only."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".run_history-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, sort_keys=True)
-            out.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_json(path, data)

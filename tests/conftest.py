@@ -20,6 +20,14 @@ SESSION = uuid.uuid4().hex[:12]
 """This test run's label value: cleanup never touches another run's containers."""
 
 
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path_factory, monkeypatch) -> Path:
+    """dockui's settings, saved hosts and run history go to a fresh folder, never the user's."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def docker_client() -> Iterator[docker.DockerClient]:
     """A docker-py client on the engine the scripts found or started; fails loudly if none."""

@@ -209,8 +209,13 @@ class LogView(ScrollView, can_focus=True):
             return None
         return bisect_left(self._matches, self._current)
 
-    def reset(self, title: str = "") -> None:
-        """Forget every line and the search; start following. ``title`` goes in the border."""
+    def reset(self, title: str = "", max_lines: int | None = None) -> None:
+        """Forget every line and the search; start following. ``title`` goes in the border.
+
+        ``max_lines`` changes how many lines are kept from now on.
+        """
+        if max_lines is not None and max_lines != self._buffer.max_lines:
+            self._buffer = LogBuffer(max_lines)
         self._buffer.clear()
         self._max_cells = self._prefix_width = 0
         self._drop_search()

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -19,14 +20,14 @@ from textual.widgets import ProgressBar, Static
 from dockui.engine.errors import describe_error
 from dockui.engine.models import ContainerInfo
 from dockui.logtext import LineSplitter, LogLine, interleave
+from dockui.settings import LogSettings, load_settings, save_settings, settings_path
 from dockui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
     from dockui.engine.build import BuildRecord, BuildSpec
 
-TAIL = 500
-"""Lines of history shown when a container is selected, before following."""
-MAX_LINES = 20_000
+MAX_LINES = LogSettings().keep
+"""Lines kept by default (the settings may say otherwise)."""
 FLOOD_BATCH = 200
 """A drain this big means a flood: the next one waits ``FLOOD_INTERVAL`` seconds."""
 FLOOD_INTERVAL = 0.08
@@ -63,6 +64,7 @@ class LogsPane(Vertical):
     """
     BINDINGS = [
         Binding("escape", "cancel_build", "Cancel build", show=False),
+        Binding("o", "log_options", "Lines…"),
         Binding("ctrl+s", "save", "Save to file"),
         Binding("F", "toggle_filter", "Only matches"),
         Binding("y", "copy", "Copy"),
@@ -86,6 +88,8 @@ class LogsPane(Vertical):
         super().__init__(**kwargs)
         self.container: ContainerInfo | None = None
         self.building: BuildSpec | None = None
+        self.settings = LogSettings()
+        """How much log to fetch and keep: loaded on mount, changed with `o`."""
         self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
         self._queue_lock = threading.Lock()
         self._drain_due = False
@@ -108,6 +112,35 @@ class LogsPane(Vertical):
             yield Static("select a container to follow its logs", id="log-title")
             yield ProgressBar(total=1, show_eta=False, id="build-progress")
         yield LogView(max_lines=MAX_LINES, id="log")
+
+    def on_mount(self) -> None:
+        self.settings = load_settings(self._settings_path())
+        self._queue = deque(maxlen=self.settings.keep)
+
+    def _settings_path(self) -> Path:
+        return settings_path(getattr(self.app, "environ", None))
+
+    def action_log_options(self) -> None:
+        """`o`: how many lines of history to fetch, and how many to keep."""
+        from dockui.screens.log_options import LogOptionsDialog
+
+        self.app.push_screen(LogOptionsDialog(self.settings), self._apply_settings)
+
+    def _apply_settings(self, settings: LogSettings | None) -> None:
+        if settings is None or settings == self.settings:
+            return
+        self.settings = settings
+        try:
+            save_settings(self._settings_path(), settings)
+        except OSError as exc:
+            self.notify(f"Not saved ({exc}); used until dockui exits.", severity="warning",
+                        markup=False)
+        with self._queue_lock:
+            self._queue = deque(self._queue, maxlen=settings.keep)
+        if self.container is not None and not self.keep_output:
+            self._switch(self.container)  # fetch again with the new numbers
+        else:
+            self.notify("The new numbers apply to the next log shown.", timeout=4)
 
     @property
     def view(self) -> LogView:
@@ -139,7 +172,7 @@ class LogsPane(Vertical):
         self.keep_output = False
         self.container = container
         if since is None:
-            self.view.reset()
+            self.view.reset(max_lines=self.settings.keep)
             with self._queue_lock:
                 self._queue.clear()
         self._since = since
@@ -159,7 +192,7 @@ class LogsPane(Vertical):
         splitter = LineSplitter()
         last_ts = since
         try:
-            tail = TAIL if since is None else "all"  # on resume, `since` bounds it
+            tail = self.settings.tail if since is None else "all"  # on resume, `since` bounds it
             stream = open_log_stream(engine.api, container.id, tail=tail, since=since)
         except Exception as exc:
             self._push([note(f"— cannot read the logs: {describe_error(exc)} —")], generation)
@@ -272,7 +305,7 @@ class LogsPane(Vertical):
         self.keep_output = True
         self.container = None
         self._following_many = True
-        self.view.reset()
+        self.view.reset(max_lines=self.settings.keep)
         with self._queue_lock:
             self._queue.clear()
         self.set_title(Text.assemble(("following ", "dim"), (title, "bold"),
@@ -288,7 +321,7 @@ class LogsPane(Vertical):
             lines = self._read_history(engine, c, generation)
             histories.append(lines)
             since[c.id] = next((ln.timestamp for ln in reversed(lines) if ln.timestamp), None)
-        self._push(interleave(histories)[-MAX_LINES:], generation)
+        self._push(interleave(histories)[-self.settings.keep:], generation)
         threads = [threading.Thread(target=self._follow_one,
                                     args=(engine, c, since[c.id], generation), daemon=True)
                    for c in containers if c.running]
@@ -304,7 +337,8 @@ class LogsPane(Vertical):
         splitter = LineSplitter(source=container.name)
         lines: list[LogLine] = []
         try:
-            stream = open_log_stream(engine.api, container.id, tail=TAIL, follow=False)
+            stream = open_log_stream(engine.api, container.id, tail=self.settings.tail,
+                                     follow=False)
             if not self._adopt(stream, generation):
                 return []
             for batch in stream:
@@ -372,7 +406,7 @@ class LogsPane(Vertical):
         self._close_stream()
         self.container = None
         self.keep_output = True
-        self.view.reset()
+        self.view.reset(max_lines=self.settings.keep)
         self.add_class("-building")
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.set_title(Text(title, style="bold yellow"))
@@ -398,7 +432,7 @@ class LogsPane(Vertical):
         self.building = spec
         self._build_started = time.monotonic()
         self.container = None
-        self.view.reset()
+        self.view.reset(max_lines=self.settings.keep)
         self.add_class("-building")
         bar = self.query_one(ProgressBar)
         bar.update(total=1, progress=0)

@@ -126,3 +126,26 @@ async def test_a_start_event_while_the_stream_opens_loses_no_lines(app_factory, 
         pane.containers_changed([info], [])
         await wait_for(pilot, lambda: "early 3" in _text(pane), what="the history again")
         assert _text(pane).count("early 1") == 1
+
+
+async def test_o_sets_the_lines_of_history_and_saves_them(app_factory, make_container,
+                                                          own_config_folder):
+    c = make_container(["sh", "-c", "for i in $(seq 1 10); do echo line $i; done; sleep 3600"])
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _follow(pilot, app, c)
+        await wait_for(pilot, lambda: "line 10" in _text(pane), what="the output")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LogOptionsDialog",
+                       what="the form")
+        field = app.screen.query_one("#tail")
+        field.value = "x"
+        await pilot.press("ctrl+s")  # refused: not a number
+        assert type(app.screen).__name__ == "LogOptionsDialog"
+        field.value = "3"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: _text(pane).splitlines() == ["line 8", "line 9", "line 10"],
+                       what="only the last 3 lines")
+        saved = (own_config_folder / "dockui" / "settings.json").read_text()
+        assert '"tail": 3' in saved and '"keep": 20000' in saved
+        assert pane.settings.tail == 3
