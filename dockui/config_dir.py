@@ -26,7 +26,7 @@ def config_file(name: str, environ: Mapping[str, str] | None = None) -> Path:
     return base / "dockui" / name
 
 
-def write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any, indent: int | str = 2, sort_keys: bool = True) -> None:
     """Write ``data`` as JSON atomically: a crash leaves the old file, never half a new one.
 
     The file is readable by the user only (``mkstemp``), in a folder created as 0700.
@@ -38,7 +38,7 @@ def write_json(path: Path, data: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2, sort_keys=True)
+            json.dump(data, out, indent=indent, sort_keys=sort_keys)
             out.write("\n")
         os.replace(tmp, path)
     except BaseException:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import requests.exceptions
 from docker import APIClient
 from docker.credentials import Store, StoreError
 
+from dockui.config_dir import write_json
 from dockui.engine.sanitize import clean
 from dockui.engine.service import EngineError, EngineGone, describe_error, split_reference
 
@@ -328,16 +328,6 @@ def _store_in_helper(helper: str, server: str, username: str, password: str) -> 
 def _write_private(path: Path, config: dict[str, Any]) -> None:
     """Write ``config`` atomically, readable by the owner only (as the CLI does)."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".config.json.", dir=path.parent)  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(config, file, indent="\t")
-                file.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json(path, config, indent="\t", sort_keys=False)  # as the CLI writes it
     except OSError as exc:
         raise EngineError(f"cannot write {path}: {describe_error(exc)}") from exc
