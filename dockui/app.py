@@ -55,7 +55,7 @@ class DockuiApp(App):
         self.target: EngineTarget | None = None
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
-        self._memory_settled = False
+        self._memory_settled = 0
         self._deferred: EngineTarget | None = None
         """The engine to connect to once the prefetched lists are on screen."""
         self.command_log = CommandLog()
@@ -126,20 +126,23 @@ class DockuiApp(App):
         self.push_screen(HostSwitcher(self.target), lambda t: t and self.start_watcher(t))
 
     def after_first_paint(self) -> None:
-        """The first lists are on screen: connect (if that waited), then settle memory."""
+        """The first lists are on screen: settle memory, connect (if that waited)."""
+        self.settle_memory()
         if self._deferred is not None:
             target, self._deferred = self._deferred, None
             if self.watcher is None:
                 self.start_watcher(target)
-        self.set_timer(1.0, self._settle_memory)
 
-    def _settle_memory(self) -> None:
-        # Modules, widgets and styles live as long as the app: out of the collector's reach, a
-        # full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
-        # for it). Not in tests, which run many apps in one process.
-        if self._memory_settled or self.is_headless:
+    def settle_memory(self) -> None:
+        """Set what the app holds for good aside: after the first paint, after connecting.
+
+        Modules, widgets and styles live as long as the app: out of the collector's reach, a
+        full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
+        for it). Not in tests, which run many apps in one process.
+        """
+        if self._memory_settled >= 2 or self.is_headless:
             return
-        self._memory_settled = True
+        self._memory_settled += 1
         gc.collect()
         gc.freeze()
 

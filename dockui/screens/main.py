@@ -174,6 +174,12 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         status = self.query_one(StatusLine)
         trust = getattr(self.app, "target_trust", "")
         status.set_engine(message.state, message.text, message.info, trust)
+        if message.state != "connected":
+            return
+        self.app.settle_memory()  # type: ignore[attr-defined]  # docker-py is loaded now
+        pane = self.query_one(LogsPane)
+        if pane.container is not None and pane.container.id in self.containers.items:
+            pane.engine_ready()
 
     def on_snapshot(self, message: Snapshot) -> None:
         self.containers.replace_all({c.id: c for c in message.containers})

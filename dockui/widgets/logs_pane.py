@@ -266,6 +266,15 @@ class LogsPane(Vertical):
             self._switch_timer = self.set_timer(
                 0.5, lambda: self._switch(self.container, self._since))
 
+    def engine_ready(self) -> None:
+        """The engine answers (at last, or again): follow the chosen container if not yet.
+
+        The first lists may come from before the connection (the start-up prefetch), and a
+        stream that ended with the engine resumes where it stopped.
+        """
+        if self.container is not None and not self._live and self.building is None:
+            self._switch(self.container, self._since)
+
     def containers_changed(self, changed: Iterable[ContainerInfo], removed: Iterable[str]) -> None:
         """Resume following when the followed container starts again."""
         current = self.container

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from dockui.widgets.containers_table import ContainersTable
@@ -149,3 +150,25 @@ async def test_o_sets_the_lines_of_history_and_saves_them(app_factory, make_cont
         saved = (own_config_folder / "dockui" / "settings.json").read_text()
         assert '"tail": 3' in saved and '"keep": 20000' in saved
         assert pane.settings.tail == 3
+
+
+async def test_a_prefetched_start_follows_logs_once_connected(app_factory, make_container,
+                                                              monkeypatch):
+    # The first lists come from the start-up prefetch, before docker-py connects: a container
+    # chosen then is followed as soon as the engine is there.
+    import dockui.engine.watcher
+    from dockui.prefetch import start_prefetch
+
+    load_docker = dockui.engine.watcher.load_docker
+    monkeypatch.setattr(dockui.engine.watcher, "load_docker",
+                        lambda: (time.sleep(1.0), load_docker()))  # a slow connection
+    c = make_container(["sh", "-c", "echo hello-early; sleep 3600"])
+    app = app_factory(prefetch=start_prefetch())
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main.query_one(ContainersTable)
+        await wait_for(pilot, lambda: c.id in table.items, what="the prefetched row")
+        assert app.engine is None
+        pane = app.main.query_one(LogsPane)
+        pane.show_container(table.items[c.id], now=True)
+        await wait_for(pilot, lambda: "hello-early" in _text(pane), what="the logs")
+        assert "not connected" not in _text(pane)
