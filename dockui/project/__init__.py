@@ -2,16 +2,8 @@
 
 Pure code: no Textual, no network, no Docker engine. The only Docker knowledge it borrows is
 ``.dockerignore`` matching, from :mod:`dockui.engine.build_context`.
+
+Import from the modules themselves (``dockui.project.scan``, ``.findings``, ...): this package
+imports nothing, so the start-up, which needs only the scan, does not load the Dockerfile
+parser too.
 """
-
-from dockui.project.findings import Finding, find_issues
-from dockui.project.scan import ProjectInfo, PythonEntry, default_image_name, scan_project
-
-__all__ = [
-    "Finding",
-    "ProjectInfo",
-    "PythonEntry",
-    "default_image_name",
-    "find_issues",
-    "scan_project",
-]

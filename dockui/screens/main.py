@@ -16,7 +16,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
-from dockui.screens.command_log_screen import CommandLogScreen
 from dockui.screens.container_actions import ContainerActions
 from dockui.screens.engine_actions import EngineActions
 from dockui.screens.exec_actions import ExecActions
@@ -25,7 +24,6 @@ from dockui.screens.project_actions import ProjectActions
 from dockui.screens.prune_actions import PruneActions
 from dockui.screens.push_actions import PushActions
 from dockui.screens.run_actions import RunActions
-from dockui.screens.save_dialog import SaveDialog
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.images_table import ImagesTable
 from dockui.widgets.logs_pane import LogsPane
@@ -266,9 +264,13 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
                 return
             self.notify(f"Saved {count} lines to {path}", title="Logs")
 
+        from dockui.screens.save_dialog import SaveDialog
+
         self.app.push_screen(SaveDialog("Save the logs shown", default), write)
 
     def action_command_log(self) -> None:
+        from dockui.screens.command_log_screen import CommandLogScreen
+
         self.app.push_screen(CommandLogScreen(self.app.command_log))
 
     def pane_body(self, name: str) -> Widget:
