@@ -28,6 +28,11 @@ START_HINT = ("start one with `sudo systemctl start docker` (or `make run` in do
               "folder), or choose another with --host / --context")
 
 
+GC_THRESHOLDS = (50_000, 20, 100)
+"""Python's default (700, 10, 10) collects every few hundred new objects: a log flood makes
+hundreds of thousands, and the collections, up to a quarter second each, stalled keys."""
+
+
 class DockuiApp(App):
     """dockui. Build with :func:`make_app`."""
 
@@ -138,13 +143,15 @@ class DockuiApp(App):
 
         Modules, widgets and styles live as long as the app: out of the collector's reach, a
         full collection during a log flood takes ~10 ms instead of ~80 ms (a key press waits
-        for it). Not in tests, which run many apps in one process.
+        for it); and collections come less often (:data:`GC_THRESHOLDS`). Not in tests, which
+        run many apps in one process.
         """
         if self._memory_settled >= 2 or self.is_headless:
             return
         self._memory_settled += 1
         gc.collect()
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
 
     def action_help(self) -> None:
         from dockui.screens.help import HelpScreen

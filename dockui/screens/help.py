@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys of the app and of each pane."""
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
+    HelpScreen { align: center middle; background: $background; }
     HelpScreen > VerticalScroll {
         width: 80; max-width: 100%; height: 90%; border: round $accent; background: $surface;
         padding: 0 1;
