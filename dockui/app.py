@@ -128,7 +128,13 @@ class DockuiApp(App):
     def action_switch_host(self) -> None:
         from dockui.screens.host_switcher import HostSwitcher
 
-        self.push_screen(HostSwitcher(self.target), lambda t: t and self.start_watcher(t))
+        self.push_screen(HostSwitcher(self.target), lambda t: t and self._switch_engine(t))
+
+    def _switch_engine(self, target: EngineTarget) -> None:
+        from dockui.widgets.logs_pane import LogsPane
+
+        self.main.query_one(LogsPane).leave_engine(target.host)
+        self.start_watcher(target)
 
     def after_first_paint(self) -> None:
         """The first lists are on screen: settle memory, connect (if that waited)."""

@@ -266,6 +266,19 @@ class LogsPane(Vertical):
             self._switch_timer = self.set_timer(
                 0.5, lambda: self._switch(self.container, self._since))
 
+    def leave_engine(self, host: str) -> None:
+        """Another engine was chosen: its containers are others, stop showing this one's."""
+        if self.building is not None:
+            return  # the build goes on (on the engine it started on) and says how it ended
+        self._close_stream()
+        self.container = None
+        self.keep_output = False
+        self._since = None
+        self.view.reset(max_lines=self.settings.keep)
+        self.view.append([note(f"— now on {host}: choose a container to follow its logs —",
+                               "stdout")])
+        self.set_title("select a container to follow its logs")
+
     def engine_ready(self) -> None:
         """The engine answers (at last, or again): follow the chosen container if not yet.
 

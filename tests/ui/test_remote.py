@@ -180,6 +180,9 @@ async def test_switch_between_two_engines_with_h(app_factory, tls_engine, pki, c
                        what="the switch to the TLS engine")
         assert "TLS verified" in str(_status(app).render())
         assert app.target.source == "context tlsctx"
+        logs = app.main.query_one(LogsPane)
+        assert logs.container is None  # the old engine's stream is closed
+        assert f"now on {tls_engine.url}" in "\n".join(logs.view.visible_lines())
         await wait_for(pilot, lambda: c.id in table.items, what="the container, over TLS")
 
         switcher = await _open_switcher(pilot, app)
