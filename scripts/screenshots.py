@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -68,7 +69,7 @@ async def loaded(app: DockuiApp, pilot) -> None:
     await pilot.pause(0.5)
 
 
-async def shoot(name: str, size: tuple[int, int], project: Path = PROJECT,
+async def shoot(name: str, size: tuple[int, int], project: Path,
                 steps: Callable[[DockuiApp, object], Awaitable[None]] | None = None) -> None:
     app = make_app(project)
     async with app.run_test(size=size) as pilot:
@@ -118,20 +119,27 @@ async def project_pane(app: DockuiApp, pilot) -> None:
 def main() -> None:
     client = docker.from_env()
     start_demo(client)
-    build_project = Path(tempfile.mkdtemp()) / "hello-web"
+    # The projects sit in a stand-in home folder, so the screens show ~/demo-app and nothing
+    # of the machine the screenshots were taken on (nor its run history or saved hosts).
+    home = Path(tempfile.mkdtemp(prefix="dockui-shots-"))
+    os.environ["HOME"] = str(home)
+    os.environ["XDG_CONFIG_HOME"] = str(home / ".config")
+    project = home / "demo-app"
+    shutil.copytree(PROJECT, project)
+    build_project = home / "hello-web"
     build_project.mkdir()
     shutil.copy(static_busybox(), build_project / "busybox")
     (build_project / "Dockerfile").write_text(BUILD_DOCKERFILE)
     (build_project / ".dockerignore").write_text(".git\n")
     try:
-        asyncio.run(shoot("main", (160, 45)))
-        asyncio.run(shoot("compact", (80, 24)))
-        asyncio.run(shoot("findings", (90, 40), steps=project_pane))
-        asyncio.run(shoot("run-form", (120, 40), steps=open_run_form))
+        asyncio.run(shoot("main", (160, 45), project))
+        asyncio.run(shoot("compact", (80, 24), project))
+        asyncio.run(shoot("findings", (90, 40), project, steps=project_pane))
+        asyncio.run(shoot("run-form", (120, 40), project, steps=open_run_form))
         asyncio.run(shoot("build", (140, 40), build_project, steps=build_in_progress))
     finally:
         cleanup(client)
-        shutil.rmtree(build_project.parent, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
         for image in client.images.list(name="hello-web"):
             for tag in image.tags:
                 with contextlib.suppress(docker.errors.APIError):

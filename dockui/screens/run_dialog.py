@@ -40,6 +40,7 @@ from dockui.engine.options import (
 )
 from dockui.engine.run import DOCKER_SOCKETS, risky_mounts, taken_ports
 from dockui.engine.service import EngineError
+from dockui.paths import tilde
 from dockui.screens.confirm import ConfirmScreen
 from dockui.screens.form import FieldError, FormScreen
 
@@ -434,7 +435,7 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
         self._offer_existing()
 
     def _show_volume_note(self, volumes: Iterable[VolumeSpec]) -> None:
-        missing = [v.source for v in volumes if not v.source_exists]
+        missing = [tilde(v.source, self.context.home) for v in volumes if not v.source_exists]
         note = None
         if missing and not self.context.remote:
             note = (f"{', '.join(missing)} does not exist yet: it will be created (as "

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from dockui.engine.format import format_age, format_size
 from dockui.engine.models import ImageInfo
+from dockui.paths import tilde
 from dockui.project.scan import ProjectInfo, default_image_name
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def render_project(path: Path, info: ProjectInfo | None, images: list[ImageInfo]
     """The pane's text: pure, so that it is easy to test."""
     text = Text()
     text.append(path.name or str(path), style="bold")
-    text.append(f"  {path}\n", style="dim")
+    text.append(f"  {tilde(path)}\n", style="dim")
     if info is None:
         text.append("reading the folder…", style="dim")
         return text
