@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 
@@ -65,3 +66,69 @@ STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "removi
 def state_rank(container: ContainerInfo) -> int:
     """Sort key: running first, then the others, exited and dead last."""
     return STATE_ORDER.get(container.state, 5)
+
+
+# The engine's container status ("Up 2 hours", "Exited (0) 5 minutes ago") is read once and
+# would go stale: it is aged here instead, without asking the engine again.
+_STATUS = re.compile(r"^(Up|Exited \(-?\d+\)|Restarting \(-?\d+\)) (.+?)( ago)?( \([^)]*\))?$")
+_DURATION = re.compile(r"^(\d+) (second|minute|hour|day|week|month|year)s?$")
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800,
+                 "month": 2592000, "year": 31536000}
+_ROUNDED = {"hour", "day", "week", "month"}
+"""Units the engine counts from rounded hours (go-units HumanDuration): half an hour less."""
+
+
+def _least_seconds(words: str) -> float | None:
+    """The shortest time the engine's duration words can stand for."""
+    fixed = {"Less than a second": 0, "About a minute": 60, "About an hour": 3600}
+    if words in fixed:
+        return fixed[words]
+    match = _DURATION.match(words)
+    if match is None:
+        return None
+    count, unit = int(match.group(1)), match.group(2)
+    return max(0.0, count * _UNIT_SECONDS[unit] - (1800 if unit in _ROUNDED else 0))
+
+
+def human_duration(seconds: float) -> str:
+    """A duration as the docker CLI words it (go-units ``HumanDuration``)."""
+    whole = int(seconds)
+    if whole < 1:
+        return "Less than a second"
+    if whole == 1:
+        return "1 second"
+    if whole < 60:
+        return f"{whole} seconds"
+    minutes = whole // 60
+    if minutes == 1:
+        return "About a minute"
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = int(seconds / 3600 + 0.5)
+    if hours == 1:
+        return "About an hour"
+    if hours < 48:
+        return f"{hours} hours"
+    if hours < 24 * 7 * 2:
+        return f"{hours // 24} days"
+    if hours < 24 * 30 * 2:
+        return f"{hours // 24 // 7} weeks"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24 // 30} months"
+    return f"{int(seconds / 3600) // 24 // 365} years"
+
+
+def aged_status(status: str, read_at: float, now: float | None = None) -> str:
+    """``status`` as the engine would word it now, ``now - read_at`` seconds after reading it.
+
+    Words it does not know (``Created``, ``Dead``...) are returned as they are.
+    """
+    match = _STATUS.match(status)
+    if match is None or not read_at:
+        return status
+    least = _least_seconds(match.group(2))
+    if least is None:
+        return status
+    elapsed = max(0.0, (time.time() if now is None else now) - read_at)
+    return (f"{match.group(1)} {human_duration(least + elapsed)}{match.group(3) or ''}"
+            f"{match.group(4) or ''}")

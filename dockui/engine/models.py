@@ -33,6 +33,8 @@ class ContainerInfo:
     command: str = ""
     ports: tuple[PortInfo, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
+    status_at: float = field(default=0.0, compare=False)
+    """When ``status`` was read (Unix time), so it can be aged; 0 when unknown."""
 
     @property
     def running(self) -> bool:

@@ -5,6 +5,7 @@ No docker-py here: the start-up prefetch converts raw JSON with these too.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from dockui.engine.models import ContainerInfo, ImageInfo, PortInfo
@@ -36,6 +37,7 @@ def container_from_summary(row: dict[str, Any]) -> ContainerInfo:
         command=clean(row.get("Command", "")),
         ports=ports,
         labels=labels,
+        status_at=time.time(),
     )
 
 

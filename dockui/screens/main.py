@@ -94,8 +94,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self.app.after_first_paint()  # type: ignore[attr-defined]
 
     def _refresh_ages(self) -> None:
-        self.images.invalidate_cells()
-        self.images.refresh_rows()
+        for table in (self.images, self.containers):
+            table.invalidate_cells()
+            table.refresh_rows()
 
     def on_unmount(self) -> None:
         self.action_cancel_build()

@@ -8,7 +8,7 @@ from typing import Any
 from textual.binding import Binding
 from textual.message import Message
 
-from dockui.engine.format import format_ports, short_image
+from dockui.engine.format import aged_status, format_ports, short_image
 from dockui.engine.models import ContainerInfo
 from dockui.widgets.resource_table import Cells, ResourceTable, dim_if
 
@@ -93,7 +93,7 @@ class ContainersTable(ResourceTable):
             dim_if(mark + c.name, stopped, "bold reverse" if mark else "bold"),
             dim_if(short_image(c.image), stopped),
             dim_if(c.state, False, STATE_STYLES.get(c.state, "")),
-            dim_if(c.status, stopped),
+            dim_if(aged_status(c.status, c.status_at), stopped),
             dim_if(format_ports(c.ports), stopped),
             dim_if(c.compose_project, stopped),
         )

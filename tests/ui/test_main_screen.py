@@ -152,3 +152,21 @@ async def test_question_mark_lists_every_pane_s_keys(app_factory):
             assert expected in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.main, what="help to close")
+
+
+async def test_uptimes_age_without_asking_the_engine(app_factory, make_container, monkeypatch):
+    c = make_container("sleep 3600")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main.query_one(ContainersTable)
+        await wait_for(pilot, lambda: (_row_of(table, c.name) or "").find("Up ") > 0,
+                       what="the running container")
+        assert "Up 2 hours" not in _row_of(table, c.name)
+        import time
+        from types import SimpleNamespace
+
+        later = time.time() + 2 * 3600  # two hours on, for the status words only
+        monkeypatch.setattr("dockui.engine.format.time", SimpleNamespace(time=lambda: later))
+        app.main._refresh_ages()  # what the one-minute timer does
+        await pilot.pause()
+        assert "Up 2 hours" in _row_of(table, c.name)

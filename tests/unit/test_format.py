@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dockui.engine.format import format_age, format_ports, format_size, short_id, short_image
+from dockui.engine.format import (
+    aged_status,
+    format_age,
+    format_ports,
+    format_size,
+    human_duration,
+    short_id,
+    short_image,
+)
 from dockui.engine.models import PortInfo
 from dockui.engine.sanitize import clean
 from dockui.engine.service import container_from_summary, image_from_summary, split_reference
@@ -78,3 +86,34 @@ def test_summaries_are_sanitized():
 ])
 def test_split_reference(ref, parts):
     assert split_reference(ref) == parts
+
+
+@pytest.mark.parametrize(("status", "later", "shown"), [
+    ("Up Less than a second", 0, "Up Less than a second"),
+    ("Up Less than a second", 3600, "Up About an hour"),
+    ("Up 5 minutes (healthy)", 600, "Up 15 minutes (healthy)"),
+    ("Up 2 hours", 0, "Up 2 hours"),  # read back exactly as the engine said it
+    ("Up 2 hours", 3600, "Up 3 hours"),
+    ("Up 3 days (Paused)", 86400, "Up 4 days (Paused)"),
+    ("Exited (0) 2 hours ago", 7200, "Exited (0) 4 hours ago"),
+    ("Exited (137) About a minute ago", 120, "Exited (137) 3 minutes ago"),
+    ("Restarting (1) 5 seconds ago", 10, "Restarting (1) 15 seconds ago"),
+    ("Created", 99999, "Created"),
+    ("Removal In Progress", 60, "Removal In Progress"),
+])
+def test_a_container_status_ages_as_the_engine_would_word_it(status, later, shown):
+    assert aged_status(status, 1_000_000.0, 1_000_000.0 + later) == shown
+
+
+def test_a_status_of_unknown_age_is_shown_as_read():
+    assert aged_status("Up 2 hours", 0.0, 5_000_000.0) == "Up 2 hours"
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (0.4, "Less than a second"), (1, "1 second"), (59, "59 seconds"), (60, "About a minute"),
+    (119, "About a minute"), (120, "2 minutes"), (5399, "About an hour"), (5400, "2 hours"),
+    (47 * 3600, "47 hours"), (48 * 3600, "2 days"), (14 * 86400, "2 weeks"),
+    (60 * 86400, "2 months"), (730 * 86400, "2 years"),
+])
+def test_durations_read_as_the_docker_cli_writes_them(seconds, words):
+    assert human_duration(seconds) == words
