@@ -172,9 +172,7 @@ class LogsPane(Vertical):
         self.keep_output = False
         self.container = container
         if since is None:
-            self.view.reset(max_lines=self.settings.keep)
-            with self._queue_lock:
-                self._queue.clear()
+            self._start_over()
         self._since = since
         self.set_title(Text.assemble(("following ", "dim"), (container.name, "bold"),
                                      (f"  {container.image}", "dim")))
@@ -274,7 +272,7 @@ class LogsPane(Vertical):
         self.container = None
         self.keep_output = False
         self._since = None
-        self.view.reset(max_lines=self.settings.keep)
+        self._start_over()
         self.view.append([note(f"— now on {host}: choose a container to follow its logs —",
                                "stdout")])
         self.set_title("select a container to follow its logs")
@@ -304,6 +302,13 @@ class LogsPane(Vertical):
         # A follow blocks its thread in a read: close it, or the app cannot exit.
         self._close_stream()
 
+    def _start_over(self) -> None:
+        """Empty the view (it keeps as many lines as the settings say) and the queue."""
+        # Lines an old stream queued before it was closed must not land in what comes next.
+        self.view.reset(max_lines=self.settings.keep)
+        with self._queue_lock:
+            self._queue.clear()
+
     def _close_stream(self) -> None:
         # A selection switch still waiting on its timer must not undo what comes next.
         if self._switch_timer is not None:
@@ -327,9 +332,7 @@ class LogsPane(Vertical):
         self.keep_output = True
         self.container = None
         self._following_many = True
-        self.view.reset(max_lines=self.settings.keep)
-        with self._queue_lock:
-            self._queue.clear()
+        self._start_over()
         self.set_title(Text.assemble(("following ", "dim"), (title, "bold"),
                                      (f"  {len(containers)} containers", "dim")))
         engine = getattr(self.app, "engine", None)
@@ -428,7 +431,7 @@ class LogsPane(Vertical):
         self._close_stream()
         self.container = None
         self.keep_output = True
-        self.view.reset(max_lines=self.settings.keep)
+        self._start_over()
         self.add_class("-building")
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.set_title(Text(title, style="bold yellow"))
@@ -454,7 +457,7 @@ class LogsPane(Vertical):
         self.building = spec
         self._build_started = time.monotonic()
         self.container = None
-        self.view.reset(max_lines=self.settings.keep)
+        self._start_over()
         self.add_class("-building")
         bar = self.query_one(ProgressBar)
         bar.update(total=1, progress=0)
