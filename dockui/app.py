@@ -61,8 +61,6 @@ class DockuiApp(App):
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
         self._memory_settled = 0
-        self._deferred: EngineTarget | None = None
-        """The engine to connect to once the prefetched lists are on screen."""
         self.command_log = CommandLog()
         """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
@@ -78,10 +76,9 @@ class DockuiApp(App):
         except ResolveError as exc:
             self.main.post_message(EngineStatus("down", f"no engine: {exc}"))
             return
-        if self.prefetch is not None and self.prefetch.containers is not None:
-            self._deferred = self.target  # the prefetched lists paint first; then docker-py
-        else:
+        if self.prefetch is None or self.prefetch.containers is None:
             self.start_watcher(self.target)
+        # else the prefetched lists paint first, and docker-py connects after (below)
 
     def start_watcher(self, target: EngineTarget) -> None:
         """Connect to ``target`` (replacing any current engine) and keep the lists live."""
@@ -139,10 +136,8 @@ class DockuiApp(App):
     def after_first_paint(self) -> None:
         """The first lists are on screen: settle memory, connect (if that waited)."""
         self.settle_memory()
-        if self._deferred is not None:
-            target, self._deferred = self._deferred, None
-            if self.watcher is None:
-                self.start_watcher(target)
+        if self.watcher is None and self.target is not None:
+            self.start_watcher(self.target)
 
     def settle_memory(self) -> None:
         """Set what the app holds for good aside: after the first paint, after connecting.
