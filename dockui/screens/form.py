@@ -67,12 +67,20 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def action_submit(self) -> None:
         errors = self.show_errors()
         if errors:
-            first = next(iter(errors))
-            self.notify(errors[first], title="Not yet", severity="warning", timeout=4)
-            for widget in self.query(f"#{first}"):
-                widget.focus()
+            self.point_at(*next(iter(errors.items())))
             return
         self.dismiss(self.result())
+
+    def point_at(self, field_id: str, message: str) -> None:
+        """Say what is wrong with a field, show it (:meth:`reveal`) and focus it."""
+        # No markup: the message may quote what the user typed ("[::1]:80").
+        self.notify(message, title="Not yet", severity="warning", timeout=4, markup=False)
+        self.reveal(field_id)
+        for widget in self.query(f"#{field_id}"):
+            widget.focus()
+
+    def reveal(self, field_id: str) -> None:
+        """Make the field visible if the form hides it (a folded section, say)."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -472,19 +472,14 @@ class RunDialog(FormScreen[RunSpec | ShowExisting]):
             return
         errors = self.show_errors()
         if errors:
-            self._point_at(*next(iter(errors.items())))
+            self.point_at(*next(iter(errors.items())))
             return
         self._checking = True
         self.find_risks(self.result(), list(self.context.containers()))
 
-    def _point_at(self, field_id: str, message: str) -> None:
-        """Say what is wrong with the first field in error, and focus it."""
-        # No markup: the message quotes what the user typed ("[::1]:80").
-        self.notify(message, title="Not yet", severity="warning", timeout=4, markup=False)
+    def reveal(self, field_id: str) -> None:
         if field_id in ADVANCED_FIELDS:
             self.query_one("#advanced", Collapsible).collapsed = False
-        for widget in self.query(f"#{field_id}"):
-            widget.focus()
 
     @work(thread=True, exclusive=True, group="run-risks", exit_on_error=False)
     def find_risks(self, spec: RunSpec, containers: list[ContainerInfo]) -> None:
