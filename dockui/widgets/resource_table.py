@@ -93,10 +93,11 @@ class ResourceTable(DataTable):
         cells = {k: old_cells[k] if made_from.get(k) is it else self.cells_for(k, it)
                  for k, it in rows}
         if keys == self._shown:
-            self._update_changed(cells)
+            self._update_changed(cells)  # compares with the old cells
+            self._cells = cells
         else:
-            self._rebuild(keys, cells)
-        self._cells = cells
+            self._cells = cells
+            self._rebuild(keys)
         self._made_from = dict(rows)
 
     def invalidate_cells(self) -> None:
@@ -115,25 +116,24 @@ class ResourceTable(DataTable):
                     if old is None or old[index] != value:
                         self.update_cell(key, columns[index], value)
 
-    def _rebuild(self, keys: list[str], cells: dict[str, Cells]) -> None:
+    def _rebuild(self, keys: list[str]) -> None:
         selected = self.selected_key
-        at = keys.index(selected) if selected in cells else None
+        at = keys.index(selected) if selected in self._cells else None
         self._fill_generation += 1
         with self.app.batch_update():
             self.clear()
             self._shown, self._filled = keys, 0
-            self._fill_to(max(FIRST_ROWS, at + 1 if at is not None else 0), cells)
+            self._fill_to(max(FIRST_ROWS, at + 1 if at is not None else 0))
             if at is not None:
                 self.move_cursor(row=at, animate=False)
         if self._filled < len(keys):
             generation = self._fill_generation
             self.call_after_refresh(lambda: self._fill_later(generation))
 
-    def _fill_to(self, count: int, cells: dict[str, Cells] | None = None) -> None:
+    def _fill_to(self, count: int) -> None:
         """Add the rows of ``_shown`` up to ``count``."""
-        cells = self._cells if cells is None else cells
         for key in self._shown[self._filled:count]:
-            self.add_row(*cells[key], key=key)
+            self.add_row(*self._cells[key], key=key)
         self._filled = max(self._filled, min(count, len(self._shown)))
 
     def _fill_later(self, generation: int) -> None:
