@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from dockui.list_cells import image_usage
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
 from dockui.screens.container_actions import ContainerActions
 from dockui.screens.engine_actions import EngineActions
@@ -34,6 +35,8 @@ from dockui.widgets.status_line import StatusLine
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
+FRAME_OUT_DELAY = 0.03
+"""Seconds the first frame gets to reach the terminal before start-up work goes on."""
 
 
 class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, ContainerActions,
@@ -186,7 +189,9 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self._after_change()
         if not self._painted:
             self._painted = True
-            self.call_after_refresh(self._after_first_paint)
+            # Rendered is not yet written: Textual's output thread needs the interpreter for
+            # a moment, and importing docker-py (next) would hold it for ~80 ms.
+            self.call_after_refresh(self.set_timer, FRAME_OUT_DELAY, self._after_first_paint)
 
     def on_containers_changed(self, message: ContainersChanged) -> None:
         self.containers.apply_changes(message.changed, message.removed)
@@ -197,9 +202,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self._set_images(message.images)
 
     def _set_images(self, images) -> None:
-        usage: dict[str, int] = {}
-        for c in self.containers.items.values():
-            usage[c.image_id] = usage.get(c.image_id, 0) + 1
+        usage = image_usage(self.containers.items.values())
         if usage != self.images.usage:
             self.images.usage = usage
             self.images.invalidate_cells()

@@ -8,19 +8,9 @@ from typing import Any
 from textual.binding import Binding
 from textual.message import Message
 
-from dockui.engine.format import aged_status, format_ports, short_image
 from dockui.engine.models import ContainerInfo
-from dockui.widgets.resource_table import Cells, ResourceTable, dim_if
-
-STATE_STYLES = {
-    "running": "bold green",
-    "paused": "yellow",
-    "restarting": "bold yellow",
-    "created": "cyan",
-    "removing": "magenta",
-    "exited": "red",
-    "dead": "bold red",
-}
+from dockui.list_cells import CONTAINER_COLUMNS, container_cells, container_rows
+from dockui.widgets.resource_table import Cells, ResourceTable, as_text
 
 
 class ContainersTable(ResourceTable):
@@ -39,14 +29,7 @@ class ContainersTable(ResourceTable):
         Binding("space", "toggle_mark", "Mark"),
         Binding("a", "toggle_all", "Show/hide stopped"),
     ]
-    COLUMNS = (
-        ("name", "Name"),
-        ("image", "Image"),
-        ("state", "State"),
-        ("status", "Status"),
-        ("ports", "Ports"),
-        ("project", "Project"),
-    )
+    COLUMNS = CONTAINER_COLUMNS
 
     class Lifecycle(Message):
         """The user asked for an action on some containers."""
@@ -82,21 +65,10 @@ class ContainersTable(ResourceTable):
         self.refresh_bindings()
 
     def rows_for(self, items: Iterable[ContainerInfo]) -> list[tuple[str, Any]]:
-        shown = [c for c in items if self.show_all or c.running]
-        shown.sort(key=lambda c: (-c.created, c.name))
-        return [(c.id, c) for c in shown]
+        return container_rows(items, self.show_all)
 
     def cells_for(self, key: str, c: ContainerInfo) -> Cells:
-        stopped = not c.running
-        mark = "● " if c.id in self.marked else ""
-        return (
-            dim_if(mark + c.name, stopped, "bold reverse" if mark else "bold"),
-            dim_if(short_image(c.image), stopped),
-            dim_if(c.state, False, STATE_STYLES.get(c.state, "")),
-            dim_if(aged_status(c.status, c.status_at), stopped),
-            dim_if(format_ports(c.ports), stopped),
-            dim_if(c.compose_project, stopped),
-        )
+        return tuple(map(as_text, container_cells(c, c.id in self.marked)))
 
     def search_text(self, key: str, c: ContainerInfo) -> str:
         return " ".join((c.name, c.image, c.state, c.compose_project, c.id[:12])).lower()

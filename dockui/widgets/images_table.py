@@ -7,11 +7,9 @@ from typing import Any
 
 from textual.binding import Binding
 
-from dockui.engine.format import format_age, format_size
 from dockui.engine.models import ImageInfo
-from dockui.widgets.resource_table import Cells, ResourceTable, dim_if
-
-DANGLING = "<none>:<none>"
+from dockui.list_cells import DANGLING, IMAGE_COLUMNS, image_cells, image_rows
+from dockui.widgets.resource_table import Cells, ResourceTable, as_text
 
 
 class ImagesTable(ResourceTable):
@@ -26,13 +24,7 @@ class ImagesTable(ResourceTable):
         Binding("enter", "screen.image_details", "Details"),
     ]
 
-    COLUMNS = (
-        ("tag", "Repository:Tag"),
-        ("id", "ID"),
-        ("size", "Size"),
-        ("created", "Created"),
-        ("used", "Containers"),
-    )
+    COLUMNS = IMAGE_COLUMNS
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -50,23 +42,10 @@ class ImagesTable(ResourceTable):
                 self.pending_select = None
 
     def rows_for(self, items: Iterable[ImageInfo]) -> list[tuple[str, Any]]:
-        rows: list[tuple[str, Any]] = []
-        for image in sorted(items, key=lambda i: (-i.created, i.tags)):
-            for tag in image.tags or (DANGLING,):
-                rows.append((f"{image.id}|{tag}", image))
-        return rows
+        return image_rows(items)
 
     def cells_for(self, key: str, image: ImageInfo) -> Cells:
-        tag = key.split("|", 1)[1]
-        used = self.usage.get(image.id, 0)
-        return (
-            dim_if(tag + ("  (dangling)" if image.dangling else ""), image.dangling,
-                   "" if image.dangling else "bold"),
-            dim_if(image.short_id, image.dangling),
-            dim_if(format_size(image.size), image.dangling),
-            dim_if(format_age(image.created), image.dangling),
-            dim_if(str(used) if used else "-", not used),
-        )
+        return tuple(map(as_text, image_cells(key, image, self.usage.get(image.id, 0))))
 
     def search_text(self, key: str, image: ImageInfo) -> str:
         return f"{key.split('|', 1)[1]} {image.short_id}".lower()

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.widgets import DataTable, _data_table
 
+from dockui.list_cells import Cell
+
 _measure = _data_table.measure
 
 
@@ -171,6 +173,7 @@ class ResourceTable(DataTable):
         return False
 
 
-def dim_if(text: str, dim: bool, style: str = "") -> Text:
-    """A cell, dimmed for objects that are not running."""
+def as_text(cell: Cell) -> Text:
+    """A cell of :mod:`dockui.list_cells` as the table shows it."""
+    text, style, dim = cell
     return Text(text, style=f"{style} dim".strip() if dim else style, no_wrap=True)
