@@ -33,13 +33,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from dockui.first_frame import start_first_frame
     from dockui.prefetch import start_prefetch
 
-    # Ask the engine now, so its answer is in by the time Textual and docker-py are imported.
+    # Ask the engine now, and draw its answer while Textual and docker-py are imported.
     prefetch = start_prefetch(args.host, args.context)
-    from dockui.app import make_app  # imported late: --help and --version stay instant
+    frame = start_first_frame(prefetch, Path(args.project_dir).resolve())
+    try:
+        from dockui.app import make_app  # imported late: --help and --version stay instant
 
-    app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch)
+        app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch)
+    except BaseException:
+        if frame is not None:
+            frame.stop(leave_screen=True)
+        raise
+    if frame is not None:
+        frame.stop()  # Textual has the terminal from here
     app.run()
     return app.return_code or 0
 

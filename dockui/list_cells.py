@@ -39,6 +39,8 @@ STATE_STYLES = {
     "dead": "bold red",
 }
 DANGLING = "<none>:<none>"
+FIRST_ROWS = 80
+"""Rows a table adds before the screen is drawn (the rest follow frame by frame)."""
 
 
 def container_rows(items: Iterable[ContainerInfo],

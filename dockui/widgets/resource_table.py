@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.widgets import DataTable, _data_table
 
-from dockui.list_cells import Cell
+from dockui.list_cells import FIRST_ROWS, Cell
 
 _measure = _data_table.measure
 
@@ -24,8 +24,6 @@ def _measure_cell(console: Any, renderable: Any, default: int, **kwargs: Any) ->
 _data_table.measure = _measure_cell  # type: ignore[assignment]
 
 Cells = tuple[Any, ...]
-FIRST_ROWS = 80
-"""Rows a rebuild adds before the screen is drawn; more than a terminal shows."""
 FILL_CHUNK = 500
 """Rows added per frame after that, so 2,000 containers do not hold up the first frame."""
 

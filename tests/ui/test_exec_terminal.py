@@ -74,6 +74,7 @@ def _ready(term: Terminal) -> None:
     # The lists are loaded, and the terminal's answers to Textual's start-up queries are in
     # (a reply split in two would read as a lone escape key).
     term.wait_for(r"\d+/\d+ ─╯", regex=True)  # the Containers pane's running/all count
+    term.wait_for("palette")  # Textual's footer: the first frame before it has none
     time.sleep(1.0)
 
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from textual.app import App, ComposeResult
 
 from dockui.engine.summaries import container_from_summary
+from dockui.list_cells import FIRST_ROWS
 from dockui.widgets.containers_table import ContainersTable
-from dockui.widgets.resource_table import FIRST_ROWS
 from tests.ui.conftest import wait_for
 
 
