@@ -386,11 +386,13 @@ class Tool:
     label: str
     command: str
     children: bool = False  # count the CPU of waited-for children (watch + docker ps)
+    ready_text: str | None = None  # shown once keys work, if that comes after the list
 
 
 def dockui_tool(project_dir: Path) -> Tool:
     """dockui on an empty project folder."""
-    return Tool("dockui", f"{DOCKUI} {project_dir}")
+    # Its first frame is drawn before Textual loads; Textual's footer says keys work.
+    return Tool("dockui", f"{DOCKUI} {project_dir}", ready_text="palette")
 
 
 def lazydocker_tool() -> tuple[Tool | None, str]:

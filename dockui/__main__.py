@@ -42,13 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from dockui.app import make_app  # imported late: --help and --version stay instant
 
-        app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch)
+        app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch,
+                       first_frame=frame)
     except BaseException:
         if frame is not None:
             frame.stop(leave_screen=True)
         raise
     if frame is not None:
-        frame.stop()  # Textual has the terminal from here
+        frame.hand_over()  # Textual sets the terminal up from here
     app.run()
     return app.return_code or 0
 

@@ -23,6 +23,7 @@ from dockui.screens.main import MainScreen
 if TYPE_CHECKING:  # docker-py comes with them: the watcher's thread imports it
     from dockui.engine.service import Engine
     from dockui.engine.watcher import Watcher
+    from dockui.first_frame import FirstFrame
 
 START_HINT = ("start one with `sudo systemctl start docker` (or `make run` in dockui's "
               "folder), or choose another with --host / --context")
@@ -49,9 +50,11 @@ class DockuiApp(App):
 
     def __init__(self, project_dir: Path, host: str | None = None, context: str | None = None,
                  environ: Mapping[str, str] | None = None,
-                 prefetch: Prefetch | None = None) -> None:
+                 prefetch: Prefetch | None = None, first_frame: FirstFrame | None = None) -> None:
         super().__init__()
         self.prefetch = prefetch
+        self.first_frame = first_frame
+        """Drawn before Textual loaded; the main screen ends it before its own first frame."""
         """An early answer from a local engine, shown until the watcher's own snapshot."""
         self.project_dir = project_dir
         self.host_option = host
@@ -162,7 +165,8 @@ class DockuiApp(App):
 
 def make_app(project_dir: str | Path = ".", host: str | None = None,
              context: str | None = None, environ: Mapping[str, str] | None = None,
-             prefetch: Prefetch | None = None) -> DockuiApp:
+             prefetch: Prefetch | None = None,
+             first_frame: FirstFrame | None = None) -> DockuiApp:
     """The one factory the command line and the tests use."""
     return DockuiApp(Path(project_dir).resolve(), host=host, context=context, environ=environ,
-                     prefetch=prefetch)
+                     prefetch=prefetch, first_frame=first_frame)

@@ -27,7 +27,6 @@ from rich.color import ColorSystem
 from rich.style import Style
 
 from dockui.engine.models import ContainerInfo, ImageInfo
-from dockui.engine.summaries import container_from_summary, image_from_summary
 from dockui.list_cells import (
     CONTAINER_COLUMNS,
     FIRST_ROWS,
@@ -277,7 +276,12 @@ def color_system(environ: Mapping[str, str]) -> ColorSystem | None:
 
 
 class FirstFrame:
-    """Draws the frame from a thread once the prefetch answers, unless Textual came first."""
+    """Draws the frame from a thread once the prefetch answers, unless Textual came first.
+
+    The command line calls :meth:`hand_over` just before Textual starts (the terminal's
+    settings are Textual's from then on), and the main screen calls :meth:`finish` just
+    before Textual's own first frame: a frame being drawn is let finish, then no more.
+    """
 
     def __init__(self, prefetch: Any, project_dir: Path, system: ColorSystem,
                  out_fd: int = 2, in_fd: int = 0) -> None:
@@ -288,6 +292,7 @@ class FirstFrame:
         self.drawn = False
         self._lock = threading.Lock()
         self._stopped = False
+        self._handed_over = False
         self._termios: list[Any] | None = None
         self._thread = threading.Thread(target=self._run, name="dockui-first-frame", daemon=True)
 
@@ -296,24 +301,28 @@ class FirstFrame:
         return self
 
     def _run(self) -> None:
-        if not self.prefetch.done.wait(PREFETCH_WAIT) or self.prefetch.containers is None:
+        if not self.prefetch.done.wait(PREFETCH_WAIT):
             return
+        infos = self.prefetch.infos()
+        if infos is None or self._stopped:
+            return
+        try:
+            width, height = os.get_terminal_size(self.out_fd)
+            if width < 20 or height < 10:
+                return
+            frame = build(width, height, *infos, self.project_dir).ansi(self.system)
+        except (OSError, ValueError, KeyError):
+            return  # Textual's own frame follows anyway
         with self._lock:
             if self._stopped:
                 return
-            try:
-                width, height = os.get_terminal_size(self.out_fd)
-                if width < 20 or height < 10:
-                    return
-                frame = build(width, height,
-                              [container_from_summary(r) for r in self.prefetch.containers],
-                              [image_from_summary(r) for r in self.prefetch.images or []],
-                              self.project_dir)
+            if not self._handed_over:
                 self._quiet_keys()
-                _write(self.out_fd, "\x1b[?1049h\x1b[?25l" + frame.ansi(self.system))
+            try:
+                _write(self.out_fd, "\x1b[?1049h\x1b[?25l" + frame)
                 self.drawn = True
-            except (OSError, ValueError, KeyError):
-                return  # Textual's own frame follows anyway
+            except OSError:
+                return
 
     def _quiet_keys(self) -> None:
         """Keys typed before Textual takes the terminal must not echo over the frame."""
@@ -325,13 +334,27 @@ class FirstFrame:
         except termios.error:
             self._termios = None
 
-    def stop(self, leave_screen: bool = False) -> None:
-        """Textual takes over now (or, with ``leave_screen``, is not coming: undo the frame)."""
+    def hand_over(self) -> None:
+        """Textual is about to set up the terminal: give it back as it was found."""
         with self._lock:
-            self._stopped = True
+            self._handed_over = True
             if self._termios is not None:
                 with contextlib.suppress(termios.error):
                     termios.tcsetattr(self.in_fd, termios.TCSANOW, self._termios)
+                self._termios = None
+
+    def finish(self, timeout: float) -> None:
+        """Textual draws next: wait up to ``timeout`` for a frame on its way, then no more."""
+        if self.prefetch.done.is_set() and self.prefetch.containers is not None:
+            self._thread.join(timeout)
+        with self._lock:
+            self._stopped = True
+
+    def stop(self, leave_screen: bool = False) -> None:
+        """No more drawing; with ``leave_screen`` (Textual is not coming), undo the frame."""
+        self.hand_over()
+        with self._lock:
+            self._stopped = True
             if self.drawn and leave_screen:
                 _write(self.out_fd, "\x1b[?25h\x1b[?1049l")
 

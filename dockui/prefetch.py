@@ -57,7 +57,19 @@ class Prefetch:
         self.done = threading.Event()
         self.containers: list[dict[str, Any]] | None = None
         self.images: list[dict[str, Any]] | None = None
+        self._infos: tuple[list[Any], list[Any]] | None = None
+        self._infos_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="dockui-prefetch", daemon=True)
+
+    def infos(self) -> tuple[list[Any], list[Any]] | None:
+        """The answer as ContainerInfo and ImageInfo lists (made once), or None if none came."""
+        with self._infos_lock:
+            if self._infos is None and self.done.is_set() and self.containers is not None:
+                from dockui.engine.summaries import container_from_summary, image_from_summary
+
+                self._infos = ([container_from_summary(r) for r in self.containers],
+                               [image_from_summary(r) for r in self.images or []])
+            return self._infos
 
     def start(self) -> Prefetch:
         self._thread.start()

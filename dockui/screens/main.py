@@ -37,6 +37,8 @@ COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
 FRAME_OUT_DELAY = 0.03
 """Seconds the first frame gets to reach the terminal before start-up work goes on."""
+FIRST_FRAME_WAIT = 0.15
+"""Seconds Textual waits for the frame drawn before it loaded, if that is being drawn."""
 
 
 class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, ContainerActions,
@@ -82,12 +84,13 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
     def _show_prefetched(self) -> bool:
         """Show the early answer of a local engine, if it is in (it usually is by now)."""
         prefetch = getattr(self.app, "prefetch", None)
-        if prefetch is None or not prefetch.done.wait(0.3) or prefetch.containers is None:
+        infos = prefetch.infos() if prefetch is not None and prefetch.done.wait(0.3) else None
+        first_frame = getattr(self.app, "first_frame", None)
+        if first_frame is not None:  # a frame drawn from the same answer may be on its way
+            first_frame.finish(FIRST_FRAME_WAIT)
+        if infos is None:
             return False
-        from dockui.engine.summaries import container_from_summary, image_from_summary
-
-        self.post_message(Snapshot([container_from_summary(r) for r in prefetch.containers],
-                                   [image_from_summary(r) for r in prefetch.images or []]))
+        self.post_message(Snapshot(*infos))
         return True
 
     def _after_first_paint(self) -> None:

@@ -100,6 +100,14 @@ class ResourceTable(DataTable):
             self._rebuild(keys)
         self._made_from = dict(rows)
 
+    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
+        super()._update_dimensions(new_rows)
+        # DataTable measures new rows when idle, but forgets the rows it drew before only
+        # for rows of automatic height: a frame drawn in between kept showing every column
+        # as wide as its header.
+        self._clear_caches()
+        self.refresh()
+
     def invalidate_cells(self) -> None:
         """Forget the cached cells (something they show besides the item itself changed)."""
         self._made_from = {}

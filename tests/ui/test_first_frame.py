@@ -123,6 +123,16 @@ def test_drawn_on_a_terminal_then_handed_over(make_container, tmp_path):
         assert termios.tcgetattr(slave)[3] & termios.ECHO == echo_before
         frame.stop(leave_screen=True)  # Textual did not start after all: screen given back
         assert _read_until(master, b"\x1b[?1049l") == b"\x1b[?25h\x1b[?1049l"
+
+        # Drawn after Textual took the terminal over: its settings are left alone.
+        late = FirstFrame(start_prefetch(), tmp_path, ColorSystem.EIGHT_BIT,
+                          out_fd=slave, in_fd=slave)
+        late.hand_over()
+        late.start()
+        assert container.name.encode() in _read_until(master, b"\x1b[0m")
+        late.finish(5)
+        assert late.drawn
+        assert termios.tcgetattr(slave)[3] & termios.ECHO == echo_before
     finally:
         os.close(master)
         os.close(slave)
