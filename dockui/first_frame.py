@@ -5,7 +5,7 @@ may take to show up. The prefetch (:mod:`dockui.prefetch`) has the engine's answ
 0.1 s, so a thread draws the four panes with those rows straight to the terminal, in
 Textual's geometry and colours, and Textual's first frame lands on top of it a moment later.
 ``tests/ui/test_first_frame.py`` compares the two cell by cell, so they cannot drift apart.
-Keys typed meanwhile wait in the terminal (not echoed) until Textual reads them.
+Keys typed meanwhile are not echoed over it.
 
 Only the lists, the pane borders and the project's name are drawn; the rest (logs, status
 line, footer) stays blank until Textual fills it.
