@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -64,6 +65,7 @@ class DockuiApp(App):
         self.watcher: Watcher | None = None
         self.engine: Engine | None = None
         self._memory_settled = 0
+        self._early_keys: list[events.Key] | None = []
         self.command_log = CommandLog()
         """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
@@ -135,6 +137,23 @@ class DockuiApp(App):
 
         self.main.query_one(LogsPane).leave_engine(target.host)
         self.start_watcher(target)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed while dockui starts (its first frame is up before Textual runs) arrive
+        # before the main screen is there to take them: they wait until it is.
+        if (self._early_keys is not None and isinstance(event, events.Key)
+                and not event.is_forwarded):
+            self._early_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def release_early_keys(self) -> None:
+        """The main screen takes keys now: hand it those typed before."""
+        keys, self._early_keys = self._early_keys or [], None
+        for key in keys:
+            replay = events.Key(key.key, key.character)
+            replay.set_sender(self)  # as if from the terminal, like Pilot's keys
+            self.post_message(replay)
 
     def after_first_paint(self) -> None:
         """The first lists are on screen: settle memory, connect (if that waited)."""

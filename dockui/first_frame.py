@@ -5,7 +5,7 @@ may take to show up. The prefetch (:mod:`dockui.prefetch`) has the engine's answ
 0.1 s, so a thread draws the four panes with those rows straight to the terminal, in
 Textual's geometry and colours, and Textual's first frame lands on top of it a moment later.
 ``tests/ui/test_first_frame.py`` compares the two cell by cell, so they cannot drift apart.
-Keys typed meanwhile are not echoed over it.
+Keys typed meanwhile are not echoed over it (the app keeps them for its main screen).
 
 Only the lists, the pane borders and the project's name are drawn; the rest (logs, status
 line, footer) stays blank until Textual fills it.

@@ -80,6 +80,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
             self.scan_project()
         # "3 minutes ago" ages: redrawn from data already here, no engine call.
         self.set_interval(60, self._refresh_ages)
+        self.call_after_refresh(self.app.release_early_keys)  # type: ignore[attr-defined]
 
     def _show_prefetched(self) -> bool:
         """Show the early answer of a local engine, if it is in (it usually is by now)."""

@@ -124,3 +124,13 @@ def test_a_stopped_container_offers_to_start(terminal, make_container):
     term.keys("Enter")
     term.wait_for(r"exited[\s▌]+with[\s▌]+code[\s▌]+0", timeout=30,
                   regex=True)
+
+
+def test_keys_typed_while_dockui_starts_are_not_lost(terminal, make_container):
+    make_container("sleep 3600")
+    term = terminal()
+    term.text("2")  # at once: Python is still loading, and the main screen does not exist yet
+    _ready(term)
+    # `2` went to the Images pane: the footer shows its keys, not the Containers pane's.
+    assert "Build" in term.wait_for("Build")
+    assert "Exec shell" not in term.screen()
