@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
 
 
 def bindings_of(widget: Widget) -> list[tuple[str, str]]:
@@ -44,12 +45,48 @@ def _two_columns(rows: list[tuple[str, str]], titles: set[str]) -> Text:
     return text
 
 
+class HelpText(ScrollView, can_focus=True):
+    """The keys, drawn line by line from strips made once per width (the text never changes
+    while the app runs): opening help during a log flood costs a layout, not a render."""
+
+    def __init__(self, text: Text, strips: dict[int, list[Strip]]) -> None:
+        super().__init__()
+        self.text = text
+        self._strips = strips  # shared by every HelpScreen of the app
+
+    def _lines(self) -> list[Strip]:
+        width = self.scrollable_content_region.width
+        lines = self._strips.get(width)
+        if lines is None:
+            console = self.app.console
+            options = console.options.update_width(max(width, 1))
+            base = self.rich_style  # the panel's own colours under the text's
+            lines = self._strips[width] = [
+                Strip(line).apply_style(base)
+                for line in console.render_lines(self.text, options, pad=False)]
+        return lines
+
+    def on_resize(self) -> None:
+        lines = self._lines()
+        self.virtual_size = Size(max((line.cell_length for line in lines), default=0),
+                                 len(lines))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        lines = self._lines()
+        width = self.scrollable_content_region.width
+        row = scroll_y + y
+        if row >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        return lines[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the app and of each pane."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; background: $background; }
-    HelpScreen > VerticalScroll {
+    HelpScreen > HelpText {
         width: 80; max-width: 100%; height: 90%; border: round $accent; background: $surface;
         padding: 0 1;
     }
@@ -58,24 +95,30 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         main = self.app.main  # type: ignore[attr-defined]
-        sections: list[tuple[str, list[Widget]]] = [("Everywhere", [self.app, main])]
-        for name in ("project", "images", "containers", "logs"):
-            body = main.pane_body(name)
-            sections.append((f"{name.title()} pane", [body, *body.query("*")]))
-        rows: list[tuple[str, str]] = []
-        for title, widgets in sections:
-            rows.append((title, ""))
-            done: set[str] = set()
-            for widget in widgets:
-                for keys, description in bindings_of(widget):
-                    if keys not in done:
-                        done.add(keys)
-                        rows.append((keys, description))
-            rows.append(("", ""))
-        rows += [("tab / shift+tab", "next / previous pane"),
-                 ("ctrl+p", "command palette: every action")]
-        with VerticalScroll():
-            yield Static(_two_columns(rows, {title for title, _ in sections}))
+        made = getattr(main, "help_text", None)  # the bindings never change: made once
+        if made is None:
+            made = main.help_text = (_help_text(main), {})
+        yield HelpText(*made)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
+
+
+def _help_text(main: Widget) -> Text:
+    sections: list[tuple[str, list[Widget]]] = [("Everywhere", [main.app, main])]
+    for name in ("project", "images", "containers", "logs"):
+        body = main.pane_body(name)  # type: ignore[attr-defined]
+        sections.append((f"{name.title()} pane", [body, *body.query("*")]))
+    rows: list[tuple[str, str]] = []
+    for title, widgets in sections:
+        rows.append((title, ""))
+        done: set[str] = set()
+        for widget in widgets:
+            for keys, description in bindings_of(widget):
+                if keys not in done:
+                    done.add(keys)
+                    rows.append((keys, description))
+        rows.append(("", ""))
+    rows += [("tab / shift+tab", "next / previous pane"),
+             ("ctrl+p", "command palette: every action")]
+    return _two_columns(rows, {title for title, _ in sections})
