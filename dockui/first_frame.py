@@ -247,9 +247,10 @@ def build(width: int, height: int, containers: list[ContainerInfo], images: list
         _border(frame, panes["project"], 1, "Project", "", False)
         px, py, pw = panes["project"][:3]
         name, path = project_dir.name or str(project_dir), f"  {tilde(project_dir)}"
-        at = frame.put(px + 2, py + 1, name, Look(TEXT, SCREEN, True))
-        if cell_len(name + path) <= pw - 4:  # else Textual wraps the path to the next line
-            frame.put(at, py + 1, path, Look(_blend(SCREEN, TEXT), SCREEN))
+        if cell_len(name) <= pw - 4:  # else Textual folds it: that is left to Textual
+            at = frame.put(px + 2, py + 1, name, Look(TEXT, SCREEN, True))
+            if cell_len(name + path) <= pw - 4:  # else the path goes to the next line
+                frame.put(at, py + 1, path, Look(_blend(SCREEN, TEXT), SCREEN))
     if "images" in panes:
         usage = image_usage(containers)
         _border(frame, panes["images"], 2, "Images", str(len(images)), False)

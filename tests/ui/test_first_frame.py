@@ -33,7 +33,7 @@ def _differences(app, frame: Frame) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("size", [(160, 45), (80, 24)])
+@pytest.mark.parametrize("size", [(160, 45), (80, 24), (100, 30), (99, 50), (237, 61)])
 async def test_first_frame_matches_the_app(app_factory, make_container, size):
     make_container("sleep 3600", name=None)
     make_container("true", start=False)
