@@ -44,9 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
         app = make_app(args.project_dir, host=args.host, context=args.context, prefetch=prefetch,
                        first_frame=frame)
-    except BaseException:
+    except BaseException as exc:
         if frame is not None:
             frame.stop(leave_screen=True)
+        if isinstance(exc, KeyboardInterrupt):
+            return 130  # ctrl+c while starting: quietly, with the shell's usual status
         raise
     if frame is not None:
         frame.hand_over()  # Textual sets the terminal up from here

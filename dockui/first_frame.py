@@ -304,16 +304,16 @@ class FirstFrame:
     def _run(self) -> None:
         if not self.prefetch.done.wait(PREFETCH_WAIT):
             return
-        infos = self.prefetch.infos()
-        if infos is None or self._stopped:
-            return
         try:
+            infos = self.prefetch.infos()
+            if infos is None or self._stopped:
+                return
             width, height = os.get_terminal_size(self.out_fd)
             if width < 20 or height < 10:
                 return
             frame = build(width, height, *infos, self.project_dir).ansi(self.system)
-        except (OSError, ValueError, KeyError):
-            return  # Textual's own frame follows anyway
+        except Exception:  # a nicety: Textual draws anyway, and the main screen says what
+            return         # went wrong (a traceback here would land on the user's terminal)
         with self._lock:
             if self._stopped:
                 return

@@ -85,7 +85,10 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
     def _show_prefetched(self) -> bool:
         """Show the early answer of a local engine, if it is in (it usually is by now)."""
         prefetch = getattr(self.app, "prefetch", None)
-        infos = prefetch.infos() if prefetch is not None and prefetch.done.wait(0.3) else None
+        try:
+            infos = prefetch.infos() if prefetch is not None and prefetch.done.wait(0.3) else None
+        except Exception:  # an answer docker-py's own reading will explain, if it is wrong
+            infos = None
         first_frame = getattr(self.app, "first_frame", None)
         if first_frame is not None:  # a frame drawn from the same answer may be on its way
             first_frame.finish(FIRST_FRAME_WAIT)
