@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +67,8 @@ class DockuiApp(App):
         self.engine: Engine | None = None
         self._memory_settled = 0
         self._early_keys: list[events.Key] | None = []
+        self.last_input = 0.0
+        """When the user last pressed a key or a mouse button (monotonic seconds)."""
         self.command_log = CommandLog()
         """Every action taken, as the docker CLI line that does the same (`L`)."""
         self.main = MainScreen(project_dir)
@@ -141,10 +144,11 @@ class DockuiApp(App):
     async def on_event(self, event: events.Event) -> None:
         # Keys typed while dockui starts (its first frame is up before Textual runs) arrive
         # before the main screen is there to take them: they wait until it is.
-        if (self._early_keys is not None and isinstance(event, events.Key)
-                and not event.is_forwarded):
-            self._early_keys.append(event)
-            return
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.last_input = time.monotonic()  # log readers stand aside for a moment
+            if self._early_keys is not None and isinstance(event, events.Key):
+                self._early_keys.append(event)
+                return
         await super().on_event(event)
 
     def release_early_keys(self) -> None:

@@ -31,6 +31,8 @@ MAX_LINES = LogSettings().keep
 FLOOD_BATCH = 200
 """A drain this big means a flood: the next one waits ``FLOOD_INTERVAL`` seconds."""
 FLOOD_INTERVAL = 0.08
+KEY_FIRST = 0.3
+"""Seconds after a key press during which log readers stand aside for the screen."""
 COPY_MAX_LINES = 2000
 """Terminals cap what an OSC 52 clipboard write may carry."""
 SWITCH_DELAY = 0.15
@@ -49,6 +51,11 @@ def _spawn(target: Any, *args: Any) -> None:
 def note(text: str, style: str = "stderr") -> LogLine:
     """A line dockui itself writes into the log (markers, build results)."""
     return LogLine(text, style)  # type: ignore[arg-type]
+
+
+def key_wait(last_input: float, now: float) -> float:
+    """Seconds a log reader still stands aside for a key pressed at ``last_input``."""
+    return max(0.0, KEY_FIRST - (now - last_input))
 
 
 class LogsPane(Vertical):
@@ -116,6 +123,7 @@ class LogsPane(Vertical):
     def on_mount(self) -> None:
         self.settings = load_settings(self._settings_path())
         self._queue = deque(maxlen=self.settings.keep)
+        self._input_clock = self.app  # its last_input, for reader threads (no active app there)
 
     def _settings_path(self) -> Path:
         return settings_path(getattr(self.app, "environ", None))
@@ -220,9 +228,14 @@ class LogsPane(Vertical):
         stream.close()
         return False
 
-    def _push(self, lines: list[LogLine], generation: int | None = None) -> None:
+    def _push(self, lines: list[LogLine], generation: int | None = None,
+              stand_aside: bool = True) -> None:
         """From a reader thread: queue lines; wake the UI unless a drain is already due."""
-        if not lines or (generation is not None and generation != self._generation):
+        if not lines:
+            return
+        if stand_aside:
+            self._stand_aside()  # first: the view may have moved on to other logs meanwhile
+        if generation is not None and generation != self._generation:
             return
         with self._queue_lock:
             self._queue.extend(lines)
@@ -230,6 +243,17 @@ class LogsPane(Vertical):
                 return
             self._drain_due = True
         self.post_message(self.Lines())
+
+    def _stand_aside(self) -> None:
+        """In a reader thread, just after a key press: wait until the screen has answered.
+
+        Readers and the screen share one interpreter lock, and a flood's reader takes half of
+        it: the screen's answer to a key (a dialog to lay out and draw) then took up to 0.4 s.
+        The engine keeps the log meanwhile; nothing is lost, the view catches up after.
+        """
+        clock = getattr(self, "_input_clock", None)
+        while (wait := key_wait(getattr(clock, "last_input", 0.0), time.monotonic())) > 0:
+            time.sleep(wait)
 
     def on_logs_pane_lines(self, _message: Lines) -> None:
         self._drain()
@@ -244,6 +268,12 @@ class LogsPane(Vertical):
             lines = list(self._queue)
             self._queue.clear()
             self._drain_due = len(lines) >= FLOOD_BATCH
+        if lines and self._following_many:
+            # Each container's stream is in order, but two of them may deliver out of step.
+            by_source: dict[str | None, list[LogLine]] = {}
+            for line in lines:
+                by_source.setdefault(line.source, []).append(line)
+            lines = interleave(by_source.values())
         if lines:
             self.view.append(lines)
         if self._drain_due:
@@ -346,7 +376,9 @@ class LogsPane(Vertical):
             lines = self._read_history(engine, c, generation)
             histories.append(lines)
             since[c.id] = next((ln.timestamp for ln in reversed(lines) if ln.timestamp), None)
-        self._push(interleave(histories)[-self.settings.keep:], generation)
+        # At once: the follow streams start from the histories' ends, and lines written
+        # while they wait would reach them all at once, out of time order.
+        self._push(interleave(histories)[-self.settings.keep:], generation, stand_aside=False)
         threads = [threading.Thread(target=self._follow_one,
                                     args=(engine, c, since[c.id], generation), daemon=True)
                    for c in containers if c.running]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.logs_pane import MAX_LINES, LogsPane
 from tests.ui.conftest import screen_text, wait_for
@@ -66,6 +68,18 @@ async def test_a_flood_does_not_freeze_keys_and_the_buffer_stays_bounded(app_fac
                        what="the last line")
         assert len(pane.view.buffer) <= MAX_LINES
         assert pane.view.buffer.dropped > 0
+
+
+async def test_readers_stand_aside_just_after_a_key(app_factory):
+    from dockui.widgets.logs_pane import KEY_FIRST, key_wait
+
+    assert key_wait(100.0, 100.1) == pytest.approx(KEY_FIRST - 0.1)
+    assert key_wait(100.0, 100.0 + KEY_FIRST + 0.01) == 0
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        before = time.monotonic()
+        await pilot.press("t")
+        assert before <= app.last_input <= time.monotonic()  # what the readers go by
 
 
 async def test_search_filter_and_save(app_factory, make_container, tmp_path, monkeypatch):
