@@ -55,9 +55,9 @@ class DockuiApp(App):
                  prefetch: Prefetch | None = None, first_frame: FirstFrame | None = None) -> None:
         super().__init__()
         self.prefetch = prefetch
+        """An early answer from a local engine, shown until the watcher's own snapshot."""
         self.first_frame = first_frame
         """Drawn before Textual loaded; the main screen ends it before its own first frame."""
-        """An early answer from a local engine, shown until the watcher's own snapshot."""
         self.project_dir = project_dir
         self.host_option = host
         self.context_option = context

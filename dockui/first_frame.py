@@ -59,7 +59,9 @@ ANSI = {"red": "#f4005f", "green": "#98e024", "yellow": "#fd971f", "blue": "#9d6
 DIM_FACTOR = 0.66
 """Textual draws 'dim' as the colour blended this far from the background to the text."""
 
-COMPACT_WIDTH, COMPACT_HEIGHT = 100, 30  # as MainScreen
+COMPACT_WIDTH = 100
+"""Below this width or :data:`COMPACT_HEIGHT`, one pane at a time (MainScreen reads these)."""
+COMPACT_HEIGHT = 30
 PREFETCH_WAIT = 2.0
 
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from dockui.first_frame import COMPACT_HEIGHT, COMPACT_WIDTH  # one layout for both
 from dockui.list_cells import image_usage
 from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snapshot
 from dockui.screens.container_actions import ContainerActions
@@ -32,8 +33,6 @@ from dockui.widgets.pane import Pane
 from dockui.widgets.project_pane import ProjectView
 from dockui.widgets.status_line import StatusLine
 
-COMPACT_WIDTH = 100
-COMPACT_HEIGHT = 30
 PANES = ("project", "images", "containers", "logs")
 FRAME_OUT_DELAY = 0.03
 """Seconds the first frame gets to reach the terminal before start-up work goes on."""

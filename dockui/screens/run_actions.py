@@ -104,8 +104,8 @@ class RunActions:
     @work(thread=True, group="run", exit_on_error=False)
     def run_container(self, engine: Engine, spec: RunSpec, argv: list[str],
                       labels: dict[str, str]) -> None:
+        from dockui.engine.errors import EngineError
         from dockui.engine.run import StartFailed, create_and_start
-        from dockui.engine.service import EngineError
 
         app: Any = self.app
         try:

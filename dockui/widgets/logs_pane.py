@@ -99,6 +99,8 @@ class LogsPane(Vertical):
         """How much log to fetch and keep: loaded on mount, changed with `o`."""
         self._queue: deque[LogLine] = deque(maxlen=MAX_LINES)
         self._queue_lock = threading.Lock()
+        self._input_clock: Any = None
+        """The app (its ``last_input``), for reader threads: they have no active app."""
         self._drain_due = False
         """A Lines message or a drain timer is on its way (guarded by the queue lock)."""
         self._streams: list[Any] = []
@@ -123,7 +125,7 @@ class LogsPane(Vertical):
     def on_mount(self) -> None:
         self.settings = load_settings(self._settings_path())
         self._queue = deque(maxlen=self.settings.keep)
-        self._input_clock = self.app  # its last_input, for reader threads (no active app there)
+        self._input_clock = self.app
 
     def _settings_path(self) -> Path:
         return settings_path(getattr(self.app, "environ", None))
@@ -251,8 +253,8 @@ class LogsPane(Vertical):
         it: the screen's answer to a key (a dialog to lay out and draw) then took up to 0.4 s.
         The engine keeps the log meanwhile; nothing is lost, the view catches up after.
         """
-        clock = getattr(self, "_input_clock", None)
-        while (wait := key_wait(getattr(clock, "last_input", 0.0), time.monotonic())) > 0:
+        clock = self._input_clock
+        while clock is not None and (wait := key_wait(clock.last_input, time.monotonic())) > 0:
             time.sleep(wait)
 
     def on_logs_pane_lines(self, _message: Lines) -> None:
