@@ -149,6 +149,10 @@ class DockuiApp(App):
             if self._early_keys is not None and isinstance(event, events.Key):
                 self._early_keys.append(event)
                 return
+            if (isinstance(event, events.Key) and event.key != "ctrl+c"
+                    and self.screen is self.main and self.main.help.is_open):
+                await self.main.help.take_key(event.key)  # every key, while help is open
+                return
         await super().on_event(event)
 
     def release_early_keys(self) -> None:
@@ -181,9 +185,7 @@ class DockuiApp(App):
         gc.set_threshold(*GC_THRESHOLDS)
 
     def action_help(self) -> None:
-        from dockui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen())
+        self.main.help.open()
 
 
 def make_app(project_dir: str | Path = ".", host: str | None = None,

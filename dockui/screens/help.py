@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+from dockui.widgets.key_bar import KeyBar
 
 
 def bindings_of(widget: Widget) -> list[tuple[str, str]]:
@@ -45,14 +47,53 @@ def _two_columns(rows: list[tuple[str, str]], titles: set[str]) -> Text:
     return text
 
 
-class HelpText(ScrollView, can_focus=True):
-    """The keys, drawn line by line from strips made once per width (the text never changes
-    while the app runs): opening help during a log flood costs a layout, not a render."""
+class HelpPanel(ScrollView, can_focus=False):
+    """The keys, over the panes until escape, `q` or `?`.
 
-    def __init__(self, text: Text, strips: dict[int, list[Strip]]) -> None:
-        super().__init__()
-        self.text = text
-        self._strips = strips  # shared by every HelpScreen of the app
+    A panel of the main screen, not a screen of its own: a screen to open meant a whole new
+    frame to draw, and closing it a redraw of every pane; during a log flood that took most of
+    a 0.1 s key press. It does not take the focus either (in Textual that redraws the whole
+    screen): while it is open the app hands it every key. Its lines are drawn from strips
+    made once per width, as the bindings never change while the app runs.
+    """
+
+    DEFAULT_CSS = """
+    HelpPanel {
+        layer: help; visibility: hidden; overflow-y: scroll;
+        width: 80; max-width: 100%; height: 90%; border: round $accent; background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "Keys"
+        self.text: Text | None = None
+        self._strips: dict[int, list[Strip]] = {}
+
+    @property
+    def is_open(self) -> bool:
+        return self.styles.visibility == "visible"
+
+    def open(self) -> None:
+        if self.text is None:
+            self.text = _help_text(self.screen)
+            self._strips.clear()
+        self.scroll_home(animate=False)
+        self.styles.visibility = "visible"  # not a class: no style sheet to apply again
+        self.screen.query_one(KeyBar).keys_of = self
+
+    async def take_key(self, key: str) -> None:
+        """A key pressed while help is open (the app hands them all here): its own, or none."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            await self.run_action(binding.action)
+            return
+
+    def action_close(self) -> None:
+        if self.is_open:
+            self.styles.visibility = "hidden"
+            self.screen.query_one(KeyBar).keys_of = None
 
     def _lines(self) -> list[Strip]:
         width = self.scrollable_content_region.width
@@ -63,7 +104,7 @@ class HelpText(ScrollView, can_focus=True):
             base = self.rich_style  # the panel's own colours under the text's
             lines = self._strips[width] = [
                 Strip(line).apply_style(base)
-                for line in console.render_lines(self.text, options, pad=False)]
+                for line in console.render_lines(self.text or Text(), options, pad=False)]
         return lines
 
     def on_resize(self) -> None:
@@ -79,29 +120,6 @@ class HelpText(ScrollView, can_focus=True):
         if row >= len(lines):
             return Strip.blank(width, self.rich_style)
         return lines[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
-
-
-class HelpScreen(ModalScreen[None]):
-    """Lists the keys of the app and of each pane."""
-
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; background: $background; }
-    HelpScreen > HelpText {
-        width: 80; max-width: 100%; height: 90%; border: round $accent; background: $surface;
-        padding: 0 1;
-    }
-    """
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
-
-    def compose(self) -> ComposeResult:
-        main = self.app.main  # type: ignore[attr-defined]
-        made = getattr(main, "help_text", None)  # the bindings never change: made once
-        if made is None:
-            made = main.help_text = (_help_text(main), {})
-        yield HelpText(*made)
-
-    def action_dismiss(self) -> None:  # type: ignore[override]
-        self.dismiss(None)
 
 
 def _help_text(main: Widget) -> Text:

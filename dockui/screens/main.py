@@ -1,4 +1,4 @@
-"""The main screen: four panes, a status line and the footer."""
+"""The main screen: four panes, a status line and the keys."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from dockui.first_frame import COMPACT_HEIGHT, COMPACT_WIDTH  # one layout for both
 from dockui.list_cells import image_usage
@@ -21,6 +20,7 @@ from dockui.messages import ContainersChanged, EngineStatus, ImagesChanged, Snap
 from dockui.screens.container_actions import ContainerActions
 from dockui.screens.engine_actions import EngineActions
 from dockui.screens.exec_actions import ExecActions
+from dockui.screens.help import HelpPanel
 from dockui.screens.image_actions import ImageActions
 from dockui.screens.project_actions import ProjectActions
 from dockui.screens.prune_actions import PruneActions
@@ -28,6 +28,7 @@ from dockui.screens.push_actions import PushActions
 from dockui.screens.run_actions import RunActions
 from dockui.widgets.containers_table import ContainersTable
 from dockui.widgets.images_table import ImagesTable
+from dockui.widgets.key_bar import KeyBar
 from dockui.widgets.logs_pane import LogsPane
 from dockui.widgets.pane import Pane
 from dockui.widgets.project_pane import ProjectView
@@ -44,6 +45,8 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
                  ExecActions, PruneActions, EngineActions, Screen):
     """Project, Images, Containers and Logs, kept live by the engine's events."""
 
+    AUTO_FOCUS = "#containers"  # from the first frame on: a key typed early lands there
+
     BINDINGS = [
         Binding("1", "focus_pane('project')", "Project", show=False),
         Binding("2", "focus_pane('images')", "Images", show=False),
@@ -59,6 +62,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         self._painted = False
         self.project_dir = project_dir
         self.active = "containers"
+        self._closing_click = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="tabs")
@@ -70,16 +74,29 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
                        id="containers-pane")
             yield Pane(LogsPane(id="logs"), 4, "Logs", id="logs-pane")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar()
+        yield HelpPanel(id="help")
 
     def on_mount(self) -> None:
-        self.query_one("#containers").focus()
         self._prefetched = self._show_prefetched()
         if not self._prefetched:
             self.scan_project()
         # "3 minutes ago" ages: redrawn from data already here, no engine call.
         self.set_interval(60, self._refresh_ages)
         self.call_after_refresh(self.app.release_early_keys)  # type: ignore[attr-defined]
+
+    def _forward_event(self, event: events.Event) -> None:
+        # A click beside open help closes it, and reaches nothing beneath.
+        if isinstance(event, events.MouseDown):
+            self._closing_click = self.help.is_open and not self.help.region.contains(
+                event.x, event.y)
+            if self._closing_click:
+                self.help.action_close()
+                return
+        elif isinstance(event, (events.MouseUp, events.Click)) and self._closing_click:
+            self._closing_click = not isinstance(event, events.Click)
+            return
+        super()._forward_event(event)
 
     def _show_prefetched(self) -> bool:
         """Show the early answer of a local engine, if it is in (it usually is by now)."""
@@ -112,7 +129,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
 
     # Layout ----------------------------------------------------------------------------------
 
-    def on_resize(self, event: Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < COMPACT_WIDTH or event.size.height < COMPACT_HEIGHT
         self.set_class(compact, "-compact")
         self._show_active()
@@ -169,6 +186,10 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
     @property
     def containers(self) -> ContainersTable:
         return self.query_one("#containers", ContainersTable)
+
+    @property
+    def help(self) -> HelpPanel:
+        return self.query_one(HelpPanel)
 
     @property
     def logs_pane(self) -> LogsPane:

@@ -145,13 +145,56 @@ async def test_question_mark_lists_every_pane_s_keys(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 150)) as pilot:  # tall: the whole list on screen
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", what="help")
+        await wait_for(pilot, lambda: app.main.help.is_open, what="help")
         text = screen_text(app)
         for expected in ("Everywhere", "Containers pane", "Logs pane", "Exec shell",
                          "Save to file", "command palette"):
             assert expected in text
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.main, what="help to close")
+        await wait_for(pilot, lambda: not app.main.help.is_open, what="help to close")
+        assert "Containers pane" not in screen_text(app)
+
+
+async def test_help_takes_every_key_while_open(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        containers = app.main.query_one("#containers")
+        await wait_for(pilot, lambda: containers.has_focus, what="the focus")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.main.help.is_open, what="help")
+        keys = app.main.query_one("KeyBar").render().plain
+        assert "Close" in keys and "Exec shell" not in keys  # the bar shows help's keys only
+        await pilot.press("2", "slash")  # would focus Images and open its filter
+        await pilot.pause()
+        assert containers.has_focus and app.main.help.is_open
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: app.main.help.scroll_y > 0, what="help to scroll")
+        for close in ("q", "question_mark"):
+            await pilot.press(close)
+            await wait_for(pilot, lambda: not app.main.help.is_open, what=f"{close} to close")
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: app.main.help.is_open, what="help again")
+            assert app.main.help.scroll_y == 0  # it opens at the top
+        await pilot.click(offset=(1, 1))  # beside the panel
+        await wait_for(pilot, lambda: not app.main.help.is_open, what="a click to close")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.main.query_one("#images").has_focus,
+                       what="keys to work again")
+
+
+async def test_key_bar_shows_the_focused_pane_s_keys_and_clicks_them(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.main.query_one("KeyBar")
+        await wait_for(pilot, lambda: app.main.query_one("#containers").has_focus,
+                       what="the focus")
+        text = bar.render().plain
+        assert text.rstrip().endswith("? Help ▏^p palette")  # kept, however many keys
+        assert "Exec shell" in text
+        start = next(start for start, _end, key, _on in bar._spans if key == "question_mark")
+        await pilot.click(bar, offset=(start + 1, 0))
+        await wait_for(pilot, lambda: app.main.help.is_open, what="a click on ? to open help")
+        assert "\x1b" not in screen_text(app)
 
 
 async def test_uptimes_age_without_asking_the_engine(app_factory, make_container, monkeypatch):
