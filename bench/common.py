@@ -391,7 +391,7 @@ class Tool:
 
 def dockui_tool(project_dir: Path) -> Tool:
     """dockui on an empty project folder."""
-    # Its first frame is drawn before Textual loads; Textual's footer says keys work.
+    # Its first frame is drawn before Textual loads; the key bar (Textual's) says keys work.
     return Tool("dockui", f"{DOCKUI} {project_dir}", ready_text="palette")
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from dockui.widgets.key_bar import KeyBar
+
+LINE_ROOM = 200
+"""Cells a line of help may take: more than any key and its description need."""
 
 
 def bindings_of(widget: Widget) -> list[tuple[str, str]]:
@@ -54,7 +58,7 @@ class HelpPanel(ScrollView, can_focus=False):
     frame to draw, and closing it a redraw of every pane; during a log flood that took most of
     a 0.1 s key press. It does not take the focus either (in Textual that redraws the whole
     screen): while it is open the app hands it every key. Its lines are drawn from strips
-    made once per width, as the bindings never change while the app runs.
+    made once, as the bindings never change while the app runs.
     """
 
     DEFAULT_CSS = """
@@ -70,18 +74,39 @@ class HelpPanel(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.border_title = "Keys"
         self.text: Text | None = None
-        self._strips: dict[int, list[Strip]] = {}
+        self._style = Style()
+        self._lines: list[Strip] = []
+        self._width = 0  # of the lines shown (the scroll bar's column aside)
 
     @property
     def is_open(self) -> bool:
         return self.styles.visibility == "visible"
 
-    def open(self) -> None:
+    def prepare(self) -> None:
+        """Make the lines now, so that opening help has only to draw them.
+
+        Made once, unwrapped (narrower than help's width; a narrow terminal scrolls them
+        sideways), in the panel's colours of the moment (a theme may change them).
+        """
         if self.text is None:
             self.text = _help_text(self.screen)
-            self._strips.clear()
+        style = self.rich_style
+        if style != self._style or not self._lines:
+            console = self.app.console
+            options = console.options.update(width=LINE_ROOM, no_wrap=True, overflow="crop")
+            self._style = style
+            self._lines = [Strip(line).apply_style(style)
+                           for line in console.render_lines(self.text, options, pad=False)]
+
+    def open(self) -> None:
+        self.prepare()
+        # Sized here, not in prepare: sized while hidden, it was not drawn when it first
+        # opened at 80x24 (its lines came only as it scrolled).
+        self.virtual_size = Size(max((line.cell_length for line in self._lines), default=0),
+                                 len(self._lines))
         self.scroll_home(animate=False)
         self.styles.visibility = "visible"  # not a class: no style sheet to apply again
+        self.refresh()  # lines cached while hidden may predate the text
         self.screen.query_one(KeyBar).keys_of = self
 
     async def take_key(self, key: str) -> None:
@@ -95,31 +120,18 @@ class HelpPanel(ScrollView, can_focus=False):
             self.styles.visibility = "hidden"
             self.screen.query_one(KeyBar).keys_of = None
 
-    def _lines(self) -> list[Strip]:
-        width = self.scrollable_content_region.width
-        lines = self._strips.get(width)
-        if lines is None:
-            console = self.app.console
-            options = console.options.update_width(max(width, 1))
-            base = self.rich_style  # the panel's own colours under the text's
-            lines = self._strips[width] = [
-                Strip(line).apply_style(base)
-                for line in console.render_lines(self.text or Text(), options, pad=False)]
-        return lines
-
-    def on_resize(self) -> None:
-        lines = self._lines()
-        self.virtual_size = Size(max((line.cell_length for line in lines), default=0),
-                                 len(lines))
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._width = self.scrollable_content_region.width  # once a frame, not once a line
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
+        # Called for every line of every frame help is in: nothing here asks the styles.
         scroll_x, scroll_y = self.scroll_offset
-        lines = self._lines()
-        width = self.scrollable_content_region.width
+        width = self._width
         row = scroll_y + y
-        if row >= len(lines):
-            return Strip.blank(width, self.rich_style)
-        return lines[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        if row >= len(self._lines):
+            return Strip.blank(width, self._style)
+        return self._lines[row].crop_extend(scroll_x, scroll_x + width, self._style)
 
 
 def _help_text(main: Widget) -> Text:

@@ -118,6 +118,7 @@ class MainScreen(ProjectActions, ImageActions, PushActions, RunActions, Containe
         if self._prefetched:
             self.scan_project()
         self.app.after_first_paint()  # type: ignore[attr-defined]
+        self.set_timer(0.2, self.help.prepare)  # a quiet moment; the first `?` then only draws
 
     def _refresh_ages(self) -> None:
         for table in (self.images, self.containers):

@@ -58,10 +58,10 @@ class Terminal:
 def terminal(project_dir):
     made: list[Terminal] = []
 
-    def start(*args: str) -> Terminal:
+    def start(*args: str, size: tuple[int, int] = (120, 36)) -> Terminal:
         command = " ".join([sys.executable, "-m", "dockui", str(project_dir), *args])
         # COLUMNS/LINES from the test process would pin the app to 80x24.
-        term = Terminal(f"env -u COLUMNS -u LINES TERM=xterm-256color {command}")
+        term = Terminal(f"env -u COLUMNS -u LINES TERM=xterm-256color {command}", *size)
         made.append(term)
         return term
 
@@ -74,7 +74,7 @@ def _ready(term: Terminal) -> None:
     # The lists are loaded, and the terminal's answers to Textual's start-up queries are in
     # (a reply split in two would read as a lone escape key).
     term.wait_for(r"\d+/\d+ ─╯", regex=True)  # the Containers pane's running/all count
-    term.wait_for("palette")  # Textual's footer: the first frame before it has none
+    term.wait_for("palette")  # the key bar, drawn by Textual: the first frame has none
     time.sleep(1.0)
 
 
@@ -131,6 +131,21 @@ def test_keys_typed_while_dockui_starts_are_not_lost(terminal, make_container):
     term = terminal()
     term.text("2")  # at once: Python is still loading, and the main screen does not exist yet
     _ready(term)
-    # `2` went to the Images pane: the footer shows its keys, not the Containers pane's.
+    # `2` went to the Images pane: the key bar shows its keys, not the Containers pane's.
     assert "Build" in term.wait_for("Build")
     assert "Exec shell" not in term.screen()
+
+
+def test_help_opens_over_the_panes_and_closes(terminal):
+    # In a terminal, not Pilot: Pilot's screen is drawn whole, a terminal gets only what
+    # changed, and that is where help was once left undrawn (at 80x24).
+    for size in ((80, 24), (120, 36)):
+        term = terminal(size=size)
+        _ready(term)
+        term.keys("?")
+        screen = term.wait_for("Everywhere")
+        assert "╭─ Keys" in screen and "esc Close" in screen
+        term.keys("Escape")
+        term.wait_for("? Help")
+        assert "Everywhere" not in term.screen()
+        term.close()
