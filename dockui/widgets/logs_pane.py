@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,8 @@ FLOOD_BATCH = 200
 FLOOD_INTERVAL = 0.08
 KEY_FIRST = 0.3
 """Seconds after a key press during which log readers stand aside for the screen."""
+SPLIT_SLICE = 500
+"""Records a reader turns into lines before it looks for a key press (a read may hold 10,000)."""
 COPY_MAX_LINES = 2000
 """Terminals cap what an OSC 52 clipboard write may carry."""
 SWITCH_DELAY = 0.15
@@ -51,6 +53,12 @@ def _spawn(target: Any, *args: Any) -> None:
 def note(text: str, style: str = "stderr") -> LogLine:
     """A line dockui itself writes into the log (markers, build results)."""
     return LogLine(text, style)  # type: ignore[arg-type]
+
+
+def _sliced(splitter: LineSplitter, batch: list[Any]) -> Iterator[list[LogLine]]:
+    """A read's lines a slice at a time, so that the reader can stand aside between them."""
+    for start in range(0, len(batch), SPLIT_SLICE):
+        yield splitter.feed_chunks(batch[start:start + SPLIT_SLICE])
 
 
 def key_wait(last_input: float, now: float) -> float:
@@ -211,10 +219,10 @@ class LogsPane(Vertical):
         for batch in stream:
             if generation != self._generation:
                 break
-            lines = splitter.feed_chunks(batch)
-            if lines:
-                last_ts = lines[-1].timestamp or last_ts
-                self._push(lines, generation)
+            for lines in _sliced(splitter, batch):
+                if lines:
+                    last_ts = lines[-1].timestamp or last_ts
+                    self._push(lines, generation)
         self._push(splitter.flush(), generation)
         if generation != self._generation or stream.closed:
             return
@@ -422,7 +430,8 @@ class LogsPane(Vertical):
         for batch in stream:
             if generation != self._generation:
                 break
-            self._push(splitter.feed_chunks(batch), generation)
+            for lines in _sliced(splitter, batch):
+                self._push(lines, generation)
         self._push(splitter.flush(), generation)
 
     def search(self, text: str) -> None:
