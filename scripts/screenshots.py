@@ -116,6 +116,11 @@ async def project_pane(app: DockuiApp, pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def help_open(app: DockuiApp, pilot) -> None:
+    await pilot.press("question_mark")
+    await pilot.pause(0.3)
+
+
 def main() -> None:
     client = docker.from_env()
     start_demo(client)
@@ -137,6 +142,7 @@ def main() -> None:
         asyncio.run(shoot("findings", (90, 40), project, steps=project_pane))
         asyncio.run(shoot("run-form", (120, 40), project, steps=open_run_form))
         asyncio.run(shoot("build", (140, 40), build_project, steps=build_in_progress))
+        asyncio.run(shoot("help", (120, 40), project, steps=help_open))
     finally:
         cleanup(client)
         shutil.rmtree(home, ignore_errors=True)
