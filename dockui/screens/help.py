@@ -85,8 +85,8 @@ class HelpPanel(ScrollView, can_focus=False):
     def prepare(self) -> None:
         """Make the lines now, so that opening help has only to draw them.
 
-        Made once, unwrapped (narrower than help's width; a narrow terminal scrolls them
-        sideways), in the panel's colours of the moment (a theme may change them).
+        Made once, unwrapped (they are shorter than help is wide; in a narrower terminal they
+        scroll sideways), in the panel's colours of the moment (a theme may change them).
         """
         if self.text is None:
             self.text = _help_text(self.screen)
@@ -111,9 +111,9 @@ class HelpPanel(ScrollView, can_focus=False):
 
     async def take_key(self, key: str) -> None:
         """A key pressed while help is open (the app hands them all here): its own, or none."""
-        for binding in self._bindings.key_to_bindings.get(key, ()):
-            await self.run_action(binding.action)
-            return
+        bindings = self._bindings.key_to_bindings.get(key)
+        if bindings:
+            await self.run_action(bindings[0].action)
 
     def action_close(self) -> None:
         if self.is_open:
