@@ -156,7 +156,9 @@ class DockuiApp(App):
         # Keys typed while dockui starts (its first frame is up before Textual runs) arrive
         # before the main screen is there to take them: they wait until it is.
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
-            self.last_input = time.monotonic()  # log readers stand aside for a moment
+            # Log readers stand aside for a moment. The terminal's driver noted the time
+            # already (see _input_clock); keys from elsewhere (Pilot, replays) are noted here.
+            self.last_input = time.monotonic()
             if self._early_keys is not None and isinstance(event, events.Key):
                 self._early_keys.append(event)
                 return

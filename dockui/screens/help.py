@@ -97,6 +97,7 @@ class HelpPanel(ScrollView, can_focus=False):
             self._style = style
             self._lines = [Strip(line).apply_style(style)
                            for line in console.render_lines(self.text, options, pad=False)]
+            self.refresh()  # lines drawn before (in other colours) are stale
 
     def open(self) -> None:
         self.prepare()
@@ -106,7 +107,6 @@ class HelpPanel(ScrollView, can_focus=False):
                                  len(self._lines))
         self.scroll_home(animate=False)
         self.styles.visibility = "visible"  # not a class: no style sheet to apply again
-        self.refresh()  # lines cached while hidden may predate the text
         self.screen.query_one(KeyBar).keys_of = self
 
     async def take_key(self, key: str) -> None:
