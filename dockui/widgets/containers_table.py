@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from textual import events
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.message import Message
 
@@ -93,6 +95,20 @@ class ContainersTable(ResourceTable):
         if targets:
             self.post_message(self.Lifecycle(op, targets))
 
+    def on_key(self, event: events.Key) -> None:
+        # A greyed-out key says why instead of doing nothing: the row may say "exited" for
+        # the moment between a restart's die and start events.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            _, action, params = parse_action(binding.action)
+            if action != "lifecycle" or not params or self.check_action(action, params):
+                continue
+            targets = self.targets(str(params[0]))
+            if targets:
+                event.stop()
+                event.prevent_default()
+                self.notify(refusal(str(params[0]), targets), timeout=3)
+            return
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action != "lifecycle" or not parameters:
             return True
@@ -128,6 +144,16 @@ class ContainersTable(ResourceTable):
 
 
 BULK_OPS = ("stop", "start", "remove", "kill", "restart")
+VERBS = {"exec": "open a shell in", "pause": "pause or unpause"}
+
+
+def refusal(op: str, targets: list[ContainerInfo]) -> str:
+    """Why ``op`` does nothing for ``targets``, e.g. ``Cannot stop web: it is exited``."""
+    verb = VERBS.get(op, op)
+    if len(targets) == 1:
+        return f"Cannot {verb} {targets[0].name}: it is {targets[0].state}"
+    states = ", ".join(sorted({c.state for c in targets}))
+    return f"Cannot {verb} the {len(targets)} marked containers: they are {states}"
 
 
 def applies(op: str, c: ContainerInfo) -> bool:

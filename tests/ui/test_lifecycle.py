@@ -10,7 +10,7 @@ import pytest
 
 from dockui.screens.confirm import ConfirmScreen
 from dockui.widgets.containers_table import ContainersTable
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import screen_text, wait_for
 
 SIZE = (140, 40)
 
@@ -57,6 +57,8 @@ async def test_stop_start_pause_restart_kill(app_factory, make_container, docker
         await pilot.press("r")
         await wait_for(pilot, lambda: docker_client.api.inspect_container(c.id)["State"]
                        ["StartedAt"] != started, timeout=30, what="restarted")
+        await wait_for(pilot, lambda: app.main.containers.selected.state == "running",
+                       what="the row to say running again")
         await pilot.press("s")
         await wait_for(pilot, lambda: _state(docker_client, c) == "exited", timeout=30,
                        what="stopped")
@@ -66,6 +68,27 @@ async def test_stop_start_pause_restart_kill(app_factory, make_container, docker
         assert f"docker pause {c.name}" in lines
         assert f"docker kill {c.name}" in lines
         assert f"docker stop {c.name}" in lines
+
+
+async def test_a_key_that_does_not_apply_says_why(app_factory, make_container, docker_client):
+    c = make_container("sleep 3600")
+    app = app_factory()
+    # Toasts are off in run_test unless asked for.
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _select(pilot, app, c)
+        await wait_for(pilot, lambda: app.main.containers.selected.state == "running",
+                       what="the row to say running")
+        await pilot.press("S")
+        await wait_for(pilot, lambda: f"Cannot start {c.name}: it is running" in screen_text(app),
+                       what="the reason on screen")
+        assert not any(e.argv[1] == "start" for e in app.command_log.entries)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: app.main.containers.selected.state == "exited",
+                       what="the row to say exited")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: f"Cannot stop {c.name}: it is exited" in screen_text(app),
+                       what="the reason for stop on screen")
+        assert _state(docker_client, c) == "exited"
 
 
 async def test_remove_asks_and_n_refuses(app_factory, make_container, docker_client):
@@ -159,6 +182,8 @@ async def test_command_log_saves_a_script_that_runs(app_factory, make_container,
         await _select(pilot, app, c)
         await pilot.press("k")
         await wait_for(pilot, lambda: _state(docker_client, c) == "exited", what="killed")
+        await wait_for(pilot, lambda: app.main.containers.selected.state == "exited",
+                       what="the row to say exited")
         await pilot.press("S")
         await wait_for(pilot, lambda: _state(docker_client, c) == "running", what="started")
     script = tmp_path / "commands.sh"
